@@ -1,0 +1,157 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    """Users log in by e-mail address; there are no usernames."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Lid(models.Model):
+    """A member's profile: one per user."""
+
+    class Rol(models.TextChoices):
+        PROFESSIONAL = "professional", _("professional")
+        DOCENT = "docent", _("lecturer")
+        OUD_DOCENT = "oud_docent", _("former lecturer")
+        STUDENT = "student", _("student or young professional")
+
+    class Digest(models.TextChoices):
+        WEEKLY = "wekelijks", _("weekly")
+        MONTHLY = "maandelijks", _("monthly")
+        NEVER = "nooit", _("never")
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="lid", verbose_name=_("user")
+    )
+    naam = models.CharField(_("name"), max_length=150)
+    rol = models.CharField(_("role"), max_length=20, choices=Rol, default=Rol.PROFESSIONAL)
+    organisatie = models.CharField(_("organisation"), max_length=200, blank=True)
+    sector = models.CharField(_("sector"), max_length=100, blank=True)
+    bpsw_lid = models.BooleanField(_("BPSW member"), default=False)
+    registernummer = models.CharField(
+        _("professional register number"),
+        max_length=30,
+        blank=True,
+        help_text=_("Optional: your number in the professional register (Registerplein)."),
+    )
+    toon_organisatie = models.BooleanField(
+        _("show my organisation to fellow members"), default=True
+    )
+    toon_email = models.BooleanField(_("show my e-mail address to fellow members"), default=False)
+    herinneringen = models.BooleanField(_("meeting reminders"), default=True)
+    digest = models.CharField(
+        _("newsletter digest"), max_length=12, choices=Digest, default=Digest.NEVER
+    )
+    aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["naam"]
+        indexes = [models.Index(fields=["naam"])]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Lidmaatschap(models.Model):
+    """A member in a network: core ("1e schil") or second tier ("2e schil")."""
+
+    class Schil(models.TextChoices):
+        KERN = "kern", _("core (1st tier)")
+        BETROKKEN = "betrokken", _("involved (2nd tier)")
+
+    class Status(models.TextChoices):
+        AANGEVRAAGD = "aangevraagd", _("requested")
+        ACTIEF = "actief", _("active")
+        BEEINDIGD = "beeindigd", _("ended")
+
+    lid = models.ForeignKey(
+        Lid, on_delete=models.CASCADE, related_name="lidmaatschappen", verbose_name=_("member")
+    )
+    netwerk = models.ForeignKey(
+        "netwerken.Netwerk",
+        on_delete=models.CASCADE,
+        related_name="lidmaatschappen",
+        verbose_name=_("network"),
+    )
+    schil = models.CharField(_("tier"), max_length=10, choices=Schil, default=Schil.BETROKKEN)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.AANGEVRAAGD
+    )
+    motivatie = models.TextField(_("motivation"), blank=True)
+    aangevraagd_op = models.DateTimeField(_("requested on"), default=timezone.now)
+    lid_sinds = models.DateField(_("member since"), null=True, blank=True)
+    beeindigd_op = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["netwerk", "lid"]
+        constraints = [
+            models.UniqueConstraint(fields=["lid", "netwerk"], name="lidmaatschap_once_per_network"),
+            models.CheckConstraint(
+                condition=Q(schil__in=["kern", "betrokken"]), name="lidmaatschap_schil_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["aangevraagd", "actief", "beeindigd"]),
+                name="lidmaatschap_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(beeindigd_op__isnull=True)
+                | Q(lid_sinds__isnull=True)
+                | Q(beeindigd_op__gte=models.F("lid_sinds")),
+                name="lidmaatschap_ends_after_start",
+                violation_error_message=_("The end date lies before the start date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["netwerk", "status", "schil"])]
+
+    def __str__(self) -> str:
+        return f"{self.lid} – {self.netwerk}"

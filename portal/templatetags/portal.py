@@ -1,0 +1,28 @@
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+register = template.Library()
+
+
+@register.filter
+def tijdvak(begin: datetime, einde: datetime | None = None) -> str:
+    """A meeting's time in Dutch, e.g. "do 17 januari 2019, 19:30–21:30"."""
+    begin = timezone.localtime(begin)
+    text = date_format(begin, "D j F Y, H:i")
+    if einde is None:
+        return text
+    einde = timezone.localtime(einde)
+    if einde.date() == begin.date():
+        return f"{text}–{date_format(einde, 'H:i')}"
+    return f"{text} – {date_format(einde, 'D j F Y, H:i')}"
+
+
+@register.filter
+def plaatsen_over(bijeenkomst) -> int | None:
+    """Places left, from the `bezet` annotation; None when there is no limit."""
+    if bijeenkomst.capaciteit is None:
+        return None
+    return max(bijeenkomst.capaciteit - getattr(bijeenkomst, "bezet", 0), 0)
