@@ -19,7 +19,8 @@ class Halfjaarprogramma(models.Model):
     )
     jaar = models.PositiveSmallIntegerField(_("year"))
     helft = models.PositiveSmallIntegerField(
-        _("half"), choices=[(1, _("first half (January–June)")), (2, _("second half (July–December)"))]
+        _("half"),
+        choices=[(1, _("first half (January–June)")), (2, _("second half (July–December)"))],
     )
     themas = models.TextField(
         _("themes"), blank=True, help_text=_("The jointly chosen themes, one per line.")
@@ -49,15 +50,15 @@ class Halfjaarprogramma(models.Model):
     def __str__(self) -> str:
         return f"{self.netwerk} {self.jaar}-{self.helft}"
 
-    @property
-    def thema_lijst(self) -> list[str]:
-        return [line.strip() for line in self.themas.splitlines() if line.strip()]
-
     def get_absolute_url(self) -> str:
         return reverse(
             "bijeenkomsten:programma",
             kwargs={"slug": self.netwerk.slug, "jaar": self.jaar, "helft": self.helft},
         )
+
+    @property
+    def thema_lijst(self) -> list[str]:
+        return [line.strip() for line in self.themas.splitlines() if line.strip()]
 
 
 class Bijeenkomst(models.Model):
@@ -117,7 +118,9 @@ class Bijeenkomst(models.Model):
     verslag = models.TextField(_("report"), blank=True)
     geannuleerd = models.BooleanField(_("cancelled"), default=False)
     sequence = models.PositiveIntegerField(
-        _("calendar sequence"), default=0, editable=False,
+        _("calendar sequence"),
+        default=0,
+        editable=False,
         help_text=_("Raised on every change of time or cancellation, for calendar feeds."),
     )
     aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -254,7 +257,10 @@ class Aanmelding(models.Model):
         AANWEZIG = "aanwezig", _("attended")
 
     bijeenkomst = models.ForeignKey(
-        Bijeenkomst, on_delete=models.CASCADE, related_name="aanmeldingen", verbose_name=_("meeting")
+        Bijeenkomst,
+        on_delete=models.CASCADE,
+        related_name="aanmeldingen",
+        verbose_name=_("meeting"),
     )
     lid = models.ForeignKey(
         "leden.Lid",
@@ -266,9 +272,7 @@ class Aanmelding(models.Model):
     )
     gast_naam = models.CharField(_("guest name"), max_length=150, blank=True)
     gast_email = models.EmailField(_("guest e-mail"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status, default=Status.AANGEMELD
-    )
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.AANGEMELD)
     voorrang = models.BooleanField(
         _("priority"),
         default=False,
@@ -332,5 +336,3 @@ class Aanmelding(models.Model):
         if self.lid_id:
             return self.lid.user.email
         return self.gast_email
-
-

@@ -135,7 +135,9 @@ class Lidmaatschap(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["netwerk", "lid"]
         constraints = [
-            models.UniqueConstraint(fields=["lid", "netwerk"], name="lidmaatschap_once_per_network"),
+            models.UniqueConstraint(
+                fields=["lid", "netwerk"], name="lidmaatschap_once_per_network"
+            ),
             models.CheckConstraint(
                 condition=Q(schil__in=["kern", "betrokken"]), name="lidmaatschap_schil_valid"
             ),

@@ -73,7 +73,9 @@ class Netwerk(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     opgericht_in = models.PositiveSmallIntegerField(_("founded in"), null=True, blank=True)
     kern_min = models.PositiveSmallIntegerField(
-        _("core size, at least"), default=10, help_text=_("The core (1st tier) the network aims for.")
+        _("core size, at least"),
+        default=10,
+        help_text=_("The core (1st tier) the network aims for."),
     )
     kern_max = models.PositiveSmallIntegerField(_("core size, at most"), default=14)
     partners = models.ManyToManyField(
@@ -154,7 +156,9 @@ class Speerpunt(models.Model):
         verbose_name_plural = _("focus points")
         ordering = ["netwerk", "volgorde", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["netwerk", "titel"], name="speerpunt_unique_per_network")
+            models.UniqueConstraint(
+                fields=["netwerk", "titel"], name="speerpunt_unique_per_network"
+            )
         ]
 
     def __str__(self) -> str:

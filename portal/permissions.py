@@ -28,9 +28,7 @@ def coordinated_network_ids(user: User) -> QuerySet:
 def active_network_ids(user: User, *, schil: str | None = None) -> QuerySet:
     from leden.models import Lidmaatschap
 
-    memberships = Lidmaatschap.objects.filter(
-        lid__user=user, status=Lidmaatschap.Status.ACTIEF
-    )
+    memberships = Lidmaatschap.objects.filter(lid__user=user, status=Lidmaatschap.Status.ACTIEF)
     if schil:
         memberships = memberships.filter(schil=schil)
     return memberships.values("netwerk_id")

@@ -1,0 +1,132 @@
+"""The fixed cast shared by all tests, and settings that make tests fast and plain-HTTP."""
+
+import os
+import shutil
+
+import pytest
+
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def twente(db):
+    return factories.NetwerkFactory(slug="twente", naam="Regionetwerk Twente")
+
+
+@pytest.fixture
+def rotterdam(db):
+    return factories.NetwerkFactory(slug="rotterdam", naam="Regionetwerk Rotterdam")
+
+
+def _member(netwerk, schil: str, naam: str):
+    lid = factories.LidFactory(naam=naam)
+    factories.LidmaatschapFactory(lid=lid, netwerk=netwerk, schil=schil)
+    return lid.user
+
+
+@pytest.fixture
+def staff(db):
+    user = factories.UserFactory(email="staf@example.org", is_staff=True, is_superuser=True)
+    factories.LidFactory(user=user, naam="Staf Medewerker")
+    return user
+
+
+@pytest.fixture
+def coordinator_twente(twente):
+    user = _member(twente, "kern", "Coördinator Twente")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    twente.coordinators.add(user)
+    return user
+
+
+@pytest.fixture
+def kern_twente(twente):
+    return _member(twente, "kern", "Kern Twente")
+
+
+@pytest.fixture
+def betrokken_twente(twente):
+    return _member(twente, "betrokken", "Betrokken Twente")
+
+
+@pytest.fixture
+def lid_rotterdam(rotterdam):
+    return _member(rotterdam, "kern", "Lid Rotterdam")
+
+
+@pytest.fixture
+def visitor():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()
+
+
+@pytest.fixture
+def cast(staff, coordinator_twente, kern_twente, betrokken_twente, lid_rotterdam, visitor):
+    return {
+        "staff": staff,
+        "coordinator_twente": coordinator_twente,
+        "kern_twente": kern_twente,
+        "betrokken_twente": betrokken_twente,
+        "lid_rotterdam": lid_rotterdam,
+        "visitor": visitor,
+    }
+
+
+def _chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Real headless Chromium. Locally it is skipped when absent; in CI it must be there."""
+    path = _chromium_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (apt-get install chromium)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
