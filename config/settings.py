@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "leden",
     "netwerken",
     "bijeenkomsten",
+    "berichten",
 ]
 
 MIDDLEWARE = [

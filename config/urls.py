@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("netwerken/", include("netwerken.urls")),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
+    path("berichten/", include("berichten.urls")),
+    path("export/", include("portal.urls")),
 ]
 
 if settings.DEBUG:
