@@ -52,7 +52,7 @@ class Halfjaarprogramma(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(
-            "bijeenkomsten:programma",
+            "netwerken:programma",
             kwargs={"slug": self.netwerk.slug, "jaar": self.jaar, "helft": self.helft},
         )
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from netwerken.models import Netwerk
 from portal.permissions import visible_meetings
 
-from .models import Bijeenkomst
+from .models import Bijeenkomst, Programmaonderdeel
 
 TAKEN = Q(aanmeldingen__status__in=["aangemeld", "aanwezig"], aanmeldingen__bevestigd=True)
 
@@ -42,3 +44,57 @@ def meeting_for_page(user, slug: str) -> Bijeenkomst | None:
         .prefetch_related("onderdelen", "materialen")
         .first()
     )
+
+
+def filter_meetings(
+    queryset: QuerySet,
+    *,
+    netwerk: str = "",
+    koepel: str = "",
+    soort: str = "",
+    jaar: int | None = None,
+    zoek: str = "",
+    open_voor_mij: bool = False,
+) -> QuerySet:
+    """Apply the agenda and archive filters (all optional, combined with AND)."""
+    if netwerk:
+        queryset = queryset.filter(
+            pk__in=Bijeenkomst.netwerken.through.objects.filter(netwerk__slug=netwerk).values(
+                "bijeenkomst_id"
+            )
+        )
+    if koepel:
+        queryset = queryset.filter(
+            pk__in=Bijeenkomst.netwerken.through.objects.filter(
+                netwerk__koepel__slug=koepel
+            ).values("bijeenkomst_id")
+        )
+    if soort:
+        queryset = queryset.filter(soort=soort)
+    if jaar:
+        queryset = queryset.filter(begin__year=jaar)
+    if zoek:
+        text = (
+            Q(titel__icontains=zoek)
+            | Q(thema__icontains=zoek)
+            | Q(beschrijving__icontains=zoek)
+            | Q(verslag__icontains=zoek)
+            | Q(
+                pk__in=Programmaonderdeel.objects.filter(
+                    Q(titel__icontains=zoek) | Q(sprekers__icontains=zoek)
+                ).values("bijeenkomst_id")
+            )
+        )
+        queryset = queryset.filter(text)
+    if open_voor_mij:
+        now = timezone.now()
+        queryset = queryset.filter(aanmelden_verplicht=True, geannuleerd=False).filter(
+            Q(aanmelden_tot__isnull=True, begin__gt=now) | Q(aanmelden_tot__gt=now)
+        )
+    return queryset
+
+
+def feed_meetings(queryset: QuerySet) -> QuerySet:
+    """Meetings for a calendar feed: from a year back on, with their organisers."""
+    since = timezone.now() - timedelta(days=365)
+    return queryset.filter(begin__gte=since).prefetch_related("netwerken").order_by("begin", "id")

@@ -5,5 +5,11 @@ from . import views
 app_name = "bijeenkomsten"
 
 urlpatterns = [
+    path("archief/", views.archive, name="archief"),
+    path("gast/bevestigen/<str:token>/", views.confirm_guest, name="gast_bevestigen"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/aanmelden/", views.register, name="aanmelden"),
+    path("<slug:slug>/afmelden/", views.cancel, name="afmelden"),
+    path("<slug:slug>/gast/", views.register_guest, name="gast_aanmelden"),
+    path("<slug:slug>/agenda.ics", views.meeting_ics, name="ics"),
 ]

@@ -1,11 +1,242 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .selectors import meeting_for_page
+from leden.models import Lid
+from leden.selectors import lid_for_user
+from netwerken.models import Netwerk
+from portal.permissions import can_view_programme, visible_meetings
+
+from . import selectors, services
+from .forms import AgendaFilterForm, ArchiveFilterForm, GuestRegistrationForm
+from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma
+from .selectors import (
+    filter_meetings,
+    meeting_for_page,
+    past_meetings,
+    upcoming_meetings,
+    with_listing_data,
+)
+
+PAGE_SIZE = 20
+
+
+def _networks():
+    return list(Netwerk.objects.select_related("koepel").order_by("naam"))
+
+
+def _page(request: HttpRequest, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    for bijeenkomst in page:
+        bijeenkomst.maand = date_format(timezone.localtime(bijeenkomst.begin), "F Y")
+    return page
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return query.urlencode()
+
+
+def agenda(request: HttpRequest) -> HttpResponse:
+    networks = _networks()
+    form = AgendaFilterForm(request.GET or None, networks=networks)
+    meetings = filter_meetings(upcoming_meetings(request.user), **form.filters())
+    context = {
+        "form": form,
+        "page": _page(request, meetings),
+        "query": _query_without_page(request),
+        "networks": networks,
+    }
+    return render(request, "bijeenkomsten/agenda.html", context)
+
+
+def archive(request: HttpRequest) -> HttpResponse:
+    form = ArchiveFilterForm(request.GET or None, networks=_networks())
+    meetings = filter_meetings(past_meetings(request.user), **form.filters())
+    context = {
+        "form": form,
+        "page": _page(request, meetings),
+        "query": _query_without_page(request),
+    }
+    return render(request, "bijeenkomsten/archief.html", context)
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     bijeenkomst = meeting_for_page(request.user, slug)
     if bijeenkomst is None:
         raise Http404  # the same answer whether it does not exist or is hidden
-    return render(request, "bijeenkomsten/detail.html", {"bijeenkomst": bijeenkomst})
+    lid = lid_for_user(request.user)
+    aanmelding = None
+    if lid is not None:
+        aanmelding = bijeenkomst.aanmeldingen.filter(
+            lid=lid, status__in=["aangemeld", "wachtlijst", "aanwezig"]
+        ).first()
+    context = {
+        "bijeenkomst": bijeenkomst,
+        "lid": lid,
+        "aanmelding": aanmelding,
+        "wachtpositie": services.waiting_list_position(aanmelding) if aanmelding else None,
+        "open": services.is_registration_open(bijeenkomst),
+        "vol": bijeenkomst.capaciteit is not None and bijeenkomst.bezet >= bijeenkomst.capaciteit,
+        "guest_form": GuestRegistrationForm(),
+    }
+    return render(request, "bijeenkomsten/detail.html", context)
+
+
+def _visible_or_404(request: HttpRequest, slug: str):
+    bijeenkomst = meeting_for_page(request.user, slug)
+    if bijeenkomst is None:
+        raise Http404
+    return bijeenkomst
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    bijeenkomst = _visible_or_404(request, slug)
+    lid = lid_for_user(request.user)
+    if lid is None:
+        messages.error(request, _("Complete your profile before you register."))
+        return redirect(bijeenkomst)
+    try:
+        aanmelding = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if aanmelding.status == "wachtlijst":
+            messages.info(request, _("The meeting is full: you are on the waiting list."))
+        else:
+            messages.success(request, _("You are registered."))
+    return redirect(bijeenkomst)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, slug: str) -> HttpResponse:
+    bijeenkomst = _visible_or_404(request, slug)
+    aanmelding = (
+        Aanmelding.objects.filter(
+            bijeenkomst=bijeenkomst,
+            lid__user=request.user,
+            status__in=["aangemeld", "wachtlijst"],
+        )
+        .only("pk")
+        .first()
+    )
+    if aanmelding is not None:
+        services.cancel_registration(aanmelding_id=aanmelding.pk)
+        messages.success(request, _("Your registration has been cancelled."))
+    return redirect(bijeenkomst)
+
+
+@require_POST
+def register_guest(request: HttpRequest, slug: str) -> HttpResponse:
+    bijeenkomst = _visible_or_404(request, slug)
+    form = GuestRegistrationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(
+                request,
+                "bijeenkomsten/gast_mail_verstuurd.html",
+                {"bijeenkomst": bijeenkomst, "email": form.cleaned_data["gast_email"]},
+            )
+    context = {
+        "bijeenkomst": bijeenkomst,
+        "guest_form": form,
+        "open": services.is_registration_open(bijeenkomst),
+        "vol": bijeenkomst.capaciteit is not None and bijeenkomst.bezet >= bijeenkomst.capaciteit,
+    }
+    return render(request, "bijeenkomsten/detail.html", context, status=400)
+
+
+def confirm_guest(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
+    aanmelding = services.guest_registration_from_token(token)
+    if aanmelding is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            aanmelding = services.confirm_guest_registration(aanmelding_id=aanmelding.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return render(request, "bijeenkomsten/gast_bevestigen.html", {"aanmelding": aanmelding})
+
+
+def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    from .ics import meeting_calendar  # built by the mail work; shared with the feeds
+
+    bijeenkomst = _visible_or_404(request, slug)
+    response = HttpResponse(meeting_calendar([bijeenkomst]), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{bijeenkomst.slug}.ics"'
+    return response
+
+
+def programme(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpResponse:
+    netwerk = get_object_or_404(Netwerk.objects.select_related("koepel"), slug=slug)
+    programma = get_object_or_404(Halfjaarprogramma, netwerk=netwerk, jaar=jaar, helft=helft)
+    if not can_view_programme(request.user, programma):
+        raise Http404
+    meetings = with_listing_data(
+        visible_meetings(request.user).filter(programma=programma).order_by("begin", "id")
+    )
+    previous_half = (jaar, 1) if helft == 2 else (jaar - 1, 2)
+    next_half = (jaar, 2) if helft == 1 else (jaar + 1, 1)
+    neighbours = {
+        (p.jaar, p.helft): p
+        for p in Halfjaarprogramma.objects.filter(netwerk=netwerk, gepubliceerd=True).filter(
+            jaar__in=[previous_half[0], next_half[0]]
+        )
+    }
+    context = {
+        "netwerk": netwerk,
+        "programma": programma,
+        "meetings": meetings,
+        "vorige": neighbours.get(previous_half),
+        "volgende": neighbours.get(next_half),
+    }
+    return render(request, "bijeenkomsten/programma.html", context)
+
+
+def _calendar_response(meetings, filename: str) -> HttpResponse:
+    from .ics import meeting_calendar  # built by the mail work; shared with the feeds
+
+    response = HttpResponse(meeting_calendar(meetings), content_type="text/calendar")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's open meetings, for subscribing in a calendar app (no login)."""
+    netwerk = get_object_or_404(Netwerk, slug=slug)
+    meetings = selectors.feed_meetings(visible_meetings(AnonymousUser()).filter(netwerken=netwerk))
+    return _calendar_response(meetings, f"{netwerk.slug}.ics")
+
+
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A member's own registrations and the meetings of their networks they may see.
+
+    The secret token stands in for a login, since calendar apps cannot log in.
+    """
+    lid = Lid.objects.select_related("user").filter(agenda_token=token).first()
+    if lid is None or not lid.user.is_active:
+        raise Http404
+    own = Aanmelding.objects.filter(lid=lid, status__in=LIVE_STATUSES).values("bijeenkomst_id")
+    of_networks = Bijeenkomst.netwerken.through.objects.filter(
+        netwerk__lidmaatschappen__lid=lid, netwerk__lidmaatschappen__status="actief"
+    ).values("bijeenkomst_id")
+    meetings = visible_meetings(lid.user).filter(Q(pk__in=own) | Q(pk__in=of_networks))
+    return _calendar_response(selectors.feed_meetings(meetings), "regionet.ics")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from netwerken import views as netwerken_views
+from bijeenkomsten import views as bijeenkomsten_views
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -11,8 +11,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", netwerken_views.home, name="home"),
+    path("", bijeenkomsten_views.agenda, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("agenda/<str:token>.ics", bijeenkomsten_views.personal_feed, name="persoonlijke_agenda"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("netwerken/", include("netwerken.urls")),

@@ -88,12 +88,22 @@ class Lid(models.Model):
     digest = models.CharField(
         _("newsletter digest"), max_length=12, choices=Digest, default=Digest.NEVER
     )
+    agenda_token = models.CharField(
+        _("personal calendar token"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
     aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["naam"]
+        # Held by the umbrellas' staff (through a group): see and manage every network.
+        permissions = [("alle_netwerken", _("Can see and manage all networks"))]
         indexes = [models.Index(fields=["naam"])]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Who may see what: the one place that answers it, for views, admin, feeds and exports.
 
 Rules for meetings:
-- staff see everything;
+- staff (superusers and holders of `leden.alle_netwerken`) see everything;
 - coordinators see every meeting of the networks they coordinate, drafts included;
 - everybody else sees only published meetings (no programme, or a published one), and of those:
   open meetings always, members-only meetings when they are an active member of any network,
@@ -17,6 +17,17 @@ from django.db.models import Exists, Q, QuerySet
 if TYPE_CHECKING:
     from bijeenkomsten.models import Bijeenkomst
     from leden.models import User
+
+
+def is_portal_staff(user: User) -> bool:
+    """Umbrella staff: all networks. Coordinators are Django staff too (to enter the admin),
+    but see only their own networks, so `is_staff` alone is not enough."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.has_perm("leden.alle_netwerken"))
+    )
 
 
 def coordinated_network_ids(user: User) -> QuerySet:
@@ -44,7 +55,7 @@ def _meetings_of(network_ids: QuerySet) -> QuerySet:
 
 def visible_meetings_q(user: User) -> Q | None:
     """A filter for the meetings this user may see; None means all of them."""
-    if user.is_authenticated and user.is_staff:
+    if is_portal_staff(user):
         return None
     published = Q(programma__isnull=True) | Q(programma__gepubliceerd=True)
     audience = Q(doelgroep="open")
@@ -66,3 +77,66 @@ def visible_meetings(user: User, queryset: QuerySet | None = None) -> QuerySet:
 
 def can_view_meeting(user: User, bijeenkomst: Bijeenkomst) -> bool:
     return visible_meetings(user).filter(pk=bijeenkomst.pk).exists()
+
+
+def can_view_programme(user: User, programma) -> bool:
+    """Published programmes are public; drafts only for staff and the network's coordinators."""
+    if programma.gepubliceerd or is_portal_staff(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return coordinated_network_ids(user).filter(pk=programma.netwerk_id).exists()
+
+
+# --- Exports -------------------------------------------------------------------------------
+# Staff with the `portal.export_all_networks` permission (superusers have it) export every
+# network; coordinators export the networks they coordinate; nobody else exports anything.
+
+
+def can_export_all_networks(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("portal.export_all_networks")
+    )
+
+
+def exportable_network_ids(user: User) -> QuerySet | None:
+    """The networks whose members this user may export; None means every network."""
+    from netwerken.models import Netwerk
+
+    if can_export_all_networks(user):
+        return None
+    if not (user.is_authenticated and user.is_active):
+        return Netwerk.objects.none().values("pk")
+    return coordinated_network_ids(user)
+
+
+def can_export(user: User) -> bool:
+    """May this user export anything at all (the export page, the admin actions)?"""
+    ids = exportable_network_ids(user)
+    return ids is None or ids.exists()
+
+
+def can_export_network(user: User, netwerk_id: int) -> bool:
+    """May this user export the members and meetings of network `netwerk_id`?"""
+    ids = exportable_network_ids(user)
+    return ids is None or ids.filter(pk=netwerk_id).exists()
+
+
+# --- Admin scope (coordinators' admin) ---
+
+
+def admin_network_scope(user: User) -> QuerySet | None:
+    """The networks this user may manage in the admin, as a queryset of ids; None means all.
+
+    Umbrella staff manage every network; anyone else manages the networks they coordinate
+    (an empty result for staff users who coordinate nothing)."""
+    if is_portal_staff(user):
+        return None
+    from netwerken.models import Netwerk
+
+    if not user.is_authenticated:
+        return Netwerk.objects.none().values_list("pk", flat=True)
+    return coordinated_network_ids(user).values_list("pk", flat=True)

@@ -1,0 +1,61 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Bijeenkomst
+
+
+class AgendaFilterForm(forms.Form):
+    """Filters live in the query string, so a filtered agenda can be shared as a link.
+
+    Network and umbrella choices come from one list of networks (with their umbrellas) that
+    the view loads once, so the form adds no queries of its own.
+    """
+
+    netwerk = forms.ChoiceField(required=False, label=_("Network"))
+    koepel = forms.ChoiceField(required=False, label=_("Umbrella"))
+    soort = forms.ChoiceField(
+        choices=[("", _("All kinds")), *Bijeenkomst.Soort.choices], required=False, label=_("Kind")
+    )
+    open_voor_mij = forms.BooleanField(
+        required=False, label=_("Only meetings I can still register for")
+    )
+
+    def __init__(self, data=None, *, networks=(), **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["netwerk"].choices = [("", _("All networks"))] + [
+            (n.slug, n.naam) for n in networks
+        ]
+        koepels = {n.koepel.slug: n.koepel.naam for n in networks}
+        self.fields["koepel"].choices = [("", _("NL and Flanders"))] + sorted(
+            koepels.items(), key=lambda item: item[1]
+        )
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+class ArchiveFilterForm(AgendaFilterForm):
+    zoek = forms.CharField(required=False, max_length=100, label=_("Search"))
+    jaar = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        label=_("Year"),
+        choices=[("", _("All years"))] + [(y, y) for y in range(date.today().year, 2009, -1)],
+    )
+    open_voor_mij = None
+
+    def filters(self) -> dict:
+        filters = super().filters()
+        if "zoek" in filters:
+            filters["zoek"] = filters["zoek"].strip()
+        return filters
+
+
+class GuestRegistrationForm(forms.Form):
+    gast_naam = forms.CharField(label=_("Your name"), max_length=150)
+    gast_email = forms.EmailField(label=_("Your e-mail address"))
