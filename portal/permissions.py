@@ -22,12 +22,22 @@ if TYPE_CHECKING:
 def is_portal_staff(user: User) -> bool:
     """Umbrella staff: all networks. Coordinators are Django staff too (to enter the admin),
     but see only their own networks, so `is_staff` alone is not enough."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.has_perm("leden.alle_netwerken"))
-    )
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_regionet_all_networks", None)
+    if cached is None:
+        # One query, where has_perm() would take two (user and group permissions).
+        from django.contrib.auth.models import Permission
+
+        cached = Permission.objects.filter(
+            Q(user=user) | Q(group__user=user),
+            codename="alle_netwerken",
+            content_type__app_label="leden",
+        ).exists()
+        user._regionet_all_networks = cached
+    return cached
 
 
 def coordinated_network_ids(user: User) -> QuerySet:
@@ -89,17 +99,13 @@ def can_view_programme(user: User, programma) -> bool:
 
 
 # --- Exports -------------------------------------------------------------------------------
-# Staff with the `portal.export_all_networks` permission (superusers have it) export every
-# network; coordinators export the networks they coordinate; nobody else exports anything.
+# Umbrella staff who also hold `portal.export_all_networks` (superusers have both) export
+# every network; coordinators export the networks they coordinate; nobody else exports.
+# Bulk export of personal data is a right of its own, apart from seeing all networks.
 
 
 def can_export_all_networks(user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("portal.export_all_networks")
-    )
+    return is_portal_staff(user) and user.has_perm("portal.export_all_networks")
 
 
 def exportable_network_ids(user: User) -> QuerySet | None:

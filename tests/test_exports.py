@@ -213,6 +213,17 @@ def test_staff_without_the_export_permission_gets_only_coordinated_networks(clie
     assert _export_members(_login(client, plain_staff)).status_code == 403
 
 
+def test_umbrella_staff_need_the_export_permission_to_export_every_network(client, cast):
+    from django.contrib.auth.models import Permission
+
+    umbrella = factories.UserFactory(is_staff=True)
+    umbrella.user_permissions.add(Permission.objects.get(codename="alle_netwerken"))
+    assert _export_members(_login(client, umbrella)).status_code == 403
+    umbrella.user_permissions.add(Permission.objects.get(codename="export_all_networks"))
+    rows = _csv_rows(_export_members(_login(client, umbrella)))
+    assert {"Kern Twente", "Lid Rotterdam"} <= _names(rows)
+
+
 def test_visitor_is_sent_to_login(client, cast):
     response = _export_members(client)
     assert response.status_code == 302
