@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from netwerken.models import Netwerk
@@ -15,25 +15,33 @@ from .models import Bijeenkomst, Programmaonderdeel
 TAKEN = Q(aanmeldingen__status__in=["aangemeld", "aanwezig"], aanmeldingen__bevestigd=True)
 
 
-def with_listing_data(queryset: QuerySet) -> QuerySet:
+def _organisers() -> Prefetch:
+    return Prefetch("netwerken", queryset=Netwerk.objects.order_by("naam"))
+
+
+def with_listing_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
     """What a meeting list shows: organisers and the number of places taken."""
-    return queryset.annotate(bezet=Count("aanmeldingen", filter=TAKEN)).prefetch_related(
-        Prefetch("netwerken", queryset=Netwerk.objects.select_related("koepel").order_by("naam"))
-    )
+    queryset = queryset.annotate(bezet=Count("aanmeldingen", filter=TAKEN))
+    return queryset.prefetch_related(_organisers()) if prefetch else queryset
 
 
-def upcoming_meetings(user, *, netwerk: Netwerk | None = None) -> QuerySet:
+def prefetch_organisers(meetings: list[Bijeenkomst]) -> None:
+    """Load the organisers of several lists of meetings in one query."""
+    prefetch_related_objects(meetings, _organisers())
+
+
+def upcoming_meetings(user, *, netwerk: Netwerk | None = None, prefetch: bool = True) -> QuerySet:
     queryset = visible_meetings(user).filter(einde__gte=timezone.now())
     if netwerk is not None:
         queryset = queryset.filter(netwerken=netwerk)
-    return with_listing_data(queryset.order_by("begin", "id"))
+    return with_listing_data(queryset.order_by("begin", "id"), prefetch=prefetch)
 
 
-def past_meetings(user, *, netwerk: Netwerk | None = None) -> QuerySet:
+def past_meetings(user, *, netwerk: Netwerk | None = None, prefetch: bool = True) -> QuerySet:
     queryset = visible_meetings(user).filter(einde__lt=timezone.now())
     if netwerk is not None:
         queryset = queryset.filter(netwerken=netwerk)
-    return with_listing_data(queryset.order_by("-begin", "-id"))
+    return with_listing_data(queryset.order_by("-begin", "-id"), prefetch=prefetch)
 
 
 def meeting_for_page(user, slug: str) -> Bijeenkomst | None:

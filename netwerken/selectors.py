@@ -1,6 +1,8 @@
 """Reads of networks."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from datetime import date
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from leden.models import Lidmaatschap
 
@@ -22,12 +24,27 @@ def networks_with_counts() -> QuerySet:
     )
 
 
-def network_for_page(slug: str) -> Netwerk | None:
+def network_for_page(slug: str, *, today: date) -> Netwerk | None:
+    """A network with everything its page shows, including its current half-year programme
+    (the published one for this half-year, or else the latest before it) as annotations."""
     from django.contrib.auth import get_user_model
 
+    from bijeenkomsten.models import Halfjaarprogramma
+
+    half = 1 if today.month <= 6 else 2
+    current = (
+        Halfjaarprogramma.objects.filter(netwerk=OuterRef("pk"), gepubliceerd=True)
+        .filter(Q(jaar__lt=today.year) | Q(jaar=today.year, helft__lte=half))
+        .order_by("-jaar", "-helft")
+    )
     return (
         networks_with_counts()
         .filter(slug=slug)
+        .annotate(
+            programma_jaar=Subquery(current.values("jaar")[:1]),
+            programma_helft=Subquery(current.values("helft")[:1]),
+            programma_themas=Subquery(current.values("themas")[:1]),
+        )
         .prefetch_related(
             "subregios",
             "speerpunten",
