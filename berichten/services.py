@@ -1,10 +1,179 @@
-"""Mail services: the interface other apps call to queue mails.
+"""Mail services: queuing, reminders, digests and digest consent.
 
-Every function here must be called inside the transaction that made the change; the mail is
+How a mail is sent exactly once: a `Verzending` row (status "queued") is the claim on one mail,
+and unique constraints stop a second claim for the same reminder or digest. Delivery then
+sends each queued row in its own short transaction: lock the row (skipping rows another worker
+holds), send over SMTP, mark it sent, commit. A worker killed before the commit leaves the row
+queued and unlocked, so a rerun sends exactly the rest. The one window left is between the SMTP
+server accepting a mail and our commit (milliseconds); there a kill means one duplicate, never a
+lost mail, and the fixed Message-ID lets receiving servers drop it.
+
+Every queue_* function must be called inside the transaction that made the change; the mail is
 queued only after that transaction commits.
 """
 
 from __future__ import annotations
+
+import logging
+import re
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from bijeenkomsten.models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
+from leden.models import Lid, Lidmaatschap
+from netwerken.models import Netwerk
+from portal.mail import render_mail
+
+from .models import DIGEST, REMINDER, DigestToestemming, Verzending
+
+logger = logging.getLogger(__name__)
+
+TZ = ZoneInfo("Europe/Amsterdam")
+QUEUED, SENT, FAILED = Verzending.Status.QUEUED, Verzending.Status.SENT, Verzending.Status.FAILED
+MAX_ATTEMPTS = 6
+BATCH_SIZE = 500
+STALE_AFTER = timedelta(minutes=10)
+
+# Reminder offsets per meeting kind ("online" also covers any meeting held only online).
+# Override with settings.BERICHTEN_HERINNERINGEN = {"default": [...], "<soort>": [...]}.
+DEFAULT_REMINDER_OFFSETS: dict[str, list[str]] = {
+    "default": ["7d", "1d"],
+    "online": ["7d", "1d", "1h"],
+}
+DIGEST_WEEKDAY = 0  # Monday; settings.BERICHTEN_DIGEST_WEEKDAY overrides
+DIGEST_HOUR = 7  # local time; settings.BERICHTEN_DIGEST_HOUR overrides
+DIGEST_HORIZON = {"wekelijks": timedelta(days=14), "maandelijks": timedelta(days=42)}
+
+UNSUBSCRIBE_SALT = "berichten.digest-afmelden"
+CONFIRM_SALT = "berichten.digest-bevestigen"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+EVENT_KINDS = {
+    "aangemeld",
+    "wachtlijst",
+    "doorgeschoven",
+    "gast_bevestigen",
+    "gewijzigd",
+    "geannuleerd",
+    "geaccepteerd",
+    "afgewezen",
+    "digest_bevestigen",
+}
+
+
+class TemporaryMailError(Exception):
+    """The SMTP server could not take the mail now; the task retries later."""
+
+
+# --- Delivery -------------------------------------------------------------------------------
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """5xx answers are permanent; connection trouble and 4xx answers are worth a retry."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def message_id(verzending_id: int) -> str:
+    """Fixed per mail, so a resend after a crash can be recognised as the same mail."""
+    return f"<verzending-{verzending_id}@regionet>"
+
+
+def deliver(messages: Sequence[tuple[int, EmailMessage]], *, connection=None) -> int:
+    """Send each prepared mail whose row is still queued, over one SMTP connection.
+
+    Returns the number sent. Raises TemporaryMailError on a temporary SMTP failure (the rows
+    not yet sent stay queued); permanent failures mark the row failed and go on.
+    """
+    if not messages:
+        return 0
+    sent = 0
+    connection = connection or get_connection()
+    try:
+        connection.open()
+    except Exception as exc:  # noqa: BLE001 (any failure to connect is worth a retry)
+        raise TemporaryMailError(str(exc)) from exc
+    try:
+        for pk, message in messages:
+            try:
+                with transaction.atomic():
+                    claimed = (
+                        Verzending.objects.select_for_update(skip_locked=True)
+                        .filter(pk=pk, status=QUEUED)
+                        .values_list("pk", flat=True)
+                    )
+                    if not list(claimed):
+                        continue  # sent already, failed, or another worker is on it
+                    message.connection = connection
+                    message.extra_headers.setdefault("Message-ID", message_id(pk))
+                    try:
+                        message.send(fail_silently=False)
+                    except Exception as exc:
+                        if not is_permanent(exc):
+                            raise
+                        Verzending.objects.filter(pk=pk).update(
+                            status=FAILED, fout=str(exc)[:2000], pogingen=F("pogingen") + 1
+                        )
+                        logger.warning("mail %s failed permanently: %s", pk, exc)
+                        continue
+                    Verzending.objects.filter(pk=pk).update(
+                        status=SENT, verzonden_op=timezone.now(), pogingen=F("pogingen") + 1
+                    )
+                    sent += 1
+            except (smtplib.SMTPException, OSError) as exc:
+                _record_attempt(pk, exc)
+                raise TemporaryMailError(str(exc)) from exc
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 (a broken connection cannot be closed politely)
+            logger.debug("closing the SMTP connection failed", exc_info=True)
+    return sent
+
+
+def _record_attempt(pk: int, exc: BaseException) -> None:
+    """Count a temporary failure; after MAX_ATTEMPTS the mail is given up and marked failed."""
+    Verzending.objects.filter(pk=pk, status=QUEUED).update(
+        pogingen=F("pogingen") + 1, fout=str(exc)[:2000]
+    )
+    Verzending.objects.filter(pk=pk, status=QUEUED, pogingen__gte=MAX_ATTEMPTS).update(
+        status=FAILED
+    )
+
+
+# --- Transactional mails --------------------------------------------------------------------
+
+
+def _queue_rows(rows: list[Verzending], lookup: Q) -> None:
+    """Insert the claims (a duplicate is ignored) and queue their delivery after commit."""
+    Verzending.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(Verzending.objects.filter(lookup, status=QUEUED).values_list("pk", flat=True))
+    _enqueue_ids(ids)
+
+
+def _enqueue_ids(ids: list[int]) -> None:
+    from . import tasks
+
+    for start in range(0, len(ids), 100):
+        transaction.on_commit(partial(tasks.send_mails.delay, ids[start : start + 100]))
 
 
 def queue_registration_mail(aanmelding_id: int, kind: str) -> None:
@@ -13,11 +182,601 @@ def queue_registration_mail(aanmelding_id: int, kind: str) -> None:
     kind: "aangemeld" (confirmation, .ics attached), "wachtlijst" (placed on the waiting list),
     "doorgeschoven" (promoted from the waiting list), "gast_bevestigen" (guest double opt-in link).
     """
+    if kind not in {"aangemeld", "wachtlijst", "doorgeschoven", "gast_bevestigen"}:
+        raise ValueError(f"unknown registration mail: {kind}")
+    aanmelding = Aanmelding.objects.select_related("lid__user").get(pk=aanmelding_id)
+    if not aanmelding.email:
+        return  # anonymised
+    sleutel = f"aanmelding-{aanmelding.pk}"
+    row = Verzending(
+        ontvanger=aanmelding.email,
+        soort=kind,
+        bijeenkomst_id=aanmelding.bijeenkomst_id,
+        lid_id=aanmelding.lid_id,
+        sleutel=sleutel,
+        gegevens={"aanmelding": aanmelding.pk},
+    )
+    _queue_rows([row], Q(soort=kind, ontvanger=aanmelding.email, sleutel=sleutel))
 
 
 def queue_meeting_update_mails(bijeenkomst_id: int, kind: str) -> None:
     """Queue one mail per live registrant: kind "gewijzigd" (moved) or "geannuleerd"."""
+    if kind not in {"gewijzigd", "geannuleerd"}:
+        raise ValueError(f"unknown meeting mail: {kind}")
+    bijeenkomst = Bijeenkomst.objects.get(pk=bijeenkomst_id)
+    sleutel = f"bijeenkomst-{bijeenkomst.pk}-v{bijeenkomst.sequence}"
+    registrations = (
+        bijeenkomst.aanmeldingen.filter(status__in=["aangemeld", "wachtlijst"], bevestigd=True)
+        .select_related("lid__user")
+        .order_by("pk")
+    )
+    rows = [
+        Verzending(
+            ontvanger=a.email,
+            soort=kind,
+            bijeenkomst=bijeenkomst,
+            lid_id=a.lid_id,
+            sleutel=sleutel,
+            gegevens={"aanmelding": a.pk},
+        )
+        for a in registrations
+        if a.email
+    ]
+    _queue_rows(rows, Q(soort=kind, sleutel=sleutel))
 
 
 def queue_membership_mail(lidmaatschap_id: int, kind: str, message: str = "") -> None:
     """Queue a mail about a join request: kind "geaccepteerd" or "afgewezen" (with message)."""
+    if kind not in {"geaccepteerd", "afgewezen"}:
+        raise ValueError(f"unknown membership mail: {kind}")
+    lidmaatschap = Lidmaatschap.objects.select_related("lid__user").get(pk=lidmaatschap_id)
+    email = lidmaatschap.lid.user.email
+    # A declined member may ask again later: each request gets its own decision mail.
+    sleutel = f"lidmaatschap-{lidmaatschap.pk}-{int(lidmaatschap.aangevraagd_op.timestamp())}"
+    row = Verzending(
+        ontvanger=email,
+        soort=kind,
+        lid_id=lidmaatschap.lid_id,
+        sleutel=sleutel,
+        gegevens={"lidmaatschap": lidmaatschap.pk, "bericht": message},
+    )
+    _queue_rows([row], Q(soort=kind, ontvanger=email, sleutel=sleutel))
+
+
+def send_queued(verzending_ids: Iterable[int]) -> int:
+    """Build and send the queued mails with these ids (not digests), over one connection."""
+    rows = list(
+        Verzending.objects.filter(pk__in=list(verzending_ids), status=QUEUED)
+        .exclude(soort=DIGEST)
+        .select_related("bijeenkomst", "lid")
+        .order_by("pk")
+    )
+    if not rows:
+        return 0
+    aanmeldingen = Aanmelding.objects.select_related("lid__user", "bijeenkomst").in_bulk(
+        [r.gegevens["aanmelding"] for r in rows if "aanmelding" in r.gegevens]
+    )
+    lidmaatschappen = Lidmaatschap.objects.select_related("lid", "netwerk").in_bulk(
+        [r.gegevens["lidmaatschap"] for r in rows if "lidmaatschap" in r.gegevens]
+    )
+    toestemmingen = DigestToestemming.objects.select_related("lid").in_bulk(
+        [r.gegevens["toestemming"] for r in rows if "toestemming" in r.gegevens]
+    )
+    messages = []
+    for row in rows:
+        context = {"verzending": row, "bijeenkomst": row.bijeenkomst, "lid": row.lid}
+        attachments: list[tuple[str, bytes, str]] = []
+        if "aanmelding" in row.gegevens:
+            aanmelding = aanmeldingen.get(row.gegevens["aanmelding"])
+            if aanmelding is None:
+                Verzending.objects.filter(pk=row.pk).update(status=FAILED, fout="gone")
+                continue
+            context["aanmelding"] = aanmelding
+            context["naam"] = aanmelding.naam
+            if row.soort == "aangemeld":
+                from bijeenkomsten.ics import meeting_calendar
+
+                attachments.append(
+                    ("bijeenkomst.ics", meeting_calendar([row.bijeenkomst]), "text/calendar")
+                )
+            if row.soort == "gast_bevestigen":
+                from bijeenkomsten.services import guest_token
+
+                context["bevestig_url"] = settings.SITE_URL + reverse(
+                    "bijeenkomsten:gast_bevestigen", kwargs={"token": guest_token(aanmelding)}
+                )
+        if "lidmaatschap" in row.gegevens:
+            context["lidmaatschap"] = lidmaatschappen.get(row.gegevens["lidmaatschap"])
+            context["bericht"] = row.gegevens.get("bericht", "")
+        if "toestemming" in row.gegevens:
+            toestemming = toestemmingen.get(row.gegevens["toestemming"])
+            context["toestemming"] = toestemming
+            context["bevestig_url"] = settings.SITE_URL + reverse(
+                "berichten:digest_bevestigen",
+                kwargs={
+                    "token": signing.TimestampSigner(salt=CONFIRM_SALT).sign(
+                        toestemming.sleutel.hex
+                    )
+                },
+            )
+        if row.soort == REMINDER:
+            context["uitnodiging"] = row.gegevens.get("uitnodiging", False)
+            context["wanneer"] = row.gegevens.get("wanneer", "")
+            context["naam"] = row.gegevens.get("naam", "")
+        if row.bijeenkomst is not None:
+            context["bijeenkomst_url"] = settings.SITE_URL + row.bijeenkomst.get_absolute_url()
+        messages.append(
+            (row.pk, render_mail(row.soort, context, to=row.ontvanger, attachments=attachments))
+        )
+    return deliver(messages)
+
+
+def retry_stale_mails(*, now: datetime | None = None) -> int:
+    """Send queued mails whose task got lost (broker down at commit, worker killed)."""
+    now = now or timezone.now()
+    ids = list(
+        Verzending.objects.filter(status=QUEUED, aangemaakt_op__lt=now - STALE_AFTER)
+        .exclude(soort=DIGEST)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+    sent = 0
+    for start in range(0, len(ids), 100):
+        sent += send_queued(ids[start : start + 100])
+    return sent
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def _parse_offset(label: str) -> timedelta:
+    match = re.fullmatch(r"(\d+)([dhm])", label)
+    if not match:
+        raise ValueError(f"reminder offset must look like 7d, 1h or 30m: {label!r}")
+    unit = {"d": "days", "h": "hours", "m": "minutes"}[match[2]]
+    return timedelta(**{unit: int(match[1])})
+
+
+def reminder_offsets(bijeenkomst: Bijeenkomst) -> list[tuple[str, timedelta]]:
+    """The reminder moments for this meeting, furthest first, as (label, time before start)."""
+    config = getattr(settings, "BERICHTEN_HERINNERINGEN", DEFAULT_REMINDER_OFFSETS)
+    online = bijeenkomst.soort == Bijeenkomst.Soort.ONLINE or bijeenkomst.is_online
+    key = "online" if online and "online" in config else bijeenkomst.soort
+    labels = config.get(key, config["default"])
+    return sorted(((label, _parse_offset(label)) for label in labels), key=lambda o: -o[1])
+
+
+def _max_offset() -> timedelta:
+    config = getattr(settings, "BERICHTEN_HERINNERINGEN", DEFAULT_REMINDER_OFFSETS)
+    return max(_parse_offset(label) for labels in config.values() for label in labels)
+
+
+PUBLISHED = Q(programma__isnull=True) | Q(programma__gepubliceerd=True)
+
+
+def _reminder_rows(
+    bijeenkomst: Bijeenkomst, sleutel: str, *, registered_before: datetime | None
+) -> list[Verzending]:
+    """Claims for everyone who should get this reminder (two queries)."""
+    wanneer = timezone.localtime(bijeenkomst.begin, TZ).strftime("%d-%m-%Y %H:%M")
+    registrations = bijeenkomst.aanmeldingen.filter(
+        status="aangemeld", bevestigd=True
+    ).select_related("lid__user")
+    registrations = registrations.filter(Q(lid__isnull=True) | Q(lid__herinneringen=True))
+    if registered_before is not None:
+        registrations = registrations.filter(aangemeld_op__lte=registered_before)
+    rows = [
+        Verzending(
+            ontvanger=a.email,
+            soort=REMINDER,
+            bijeenkomst=bijeenkomst,
+            lid_id=a.lid_id,
+            sleutel=sleutel,
+            gegevens={"wanneer": wanneer, "naam": a.naam},
+        )
+        for a in registrations
+        if a.email
+    ]
+    if bijeenkomst.doelgroep == Bijeenkomst.Doelgroep.KERN:
+        # Core-only: every active core member is asked to register or send apologies. Anyone
+        # with a registration of any status (also a cancelled one: apologies sent) is left out.
+        core = (
+            Lid.objects.filter(
+                herinneringen=True,
+                lidmaatschappen__status=Lidmaatschap.Status.ACTIEF,
+                lidmaatschappen__schil=Lidmaatschap.Schil.KERN,
+                lidmaatschappen__netwerk__in=bijeenkomst.netwerken.values("pk"),
+            )
+            .exclude(Exists(Aanmelding.objects.filter(bijeenkomst=bijeenkomst, lid=OuterRef("pk"))))
+            .select_related("user")
+            .distinct()
+        )
+        rows += [
+            Verzending(
+                ontvanger=lid.user.email,
+                soort=REMINDER,
+                bijeenkomst=bijeenkomst,
+                lid=lid,
+                sleutel=sleutel,
+                gegevens={"wanneer": wanneer, "naam": lid.naam, "uitnodiging": True},
+            )
+            for lid in core
+        ]
+    return rows
+
+
+def _claim_and_send(bijeenkomst: Bijeenkomst, sleutel: str, rows: list[Verzending]) -> int:
+    Verzending.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Verzending.objects.filter(
+            soort=REMINDER, bijeenkomst=bijeenkomst, sleutel=sleutel, status=QUEUED
+        ).values_list("pk", flat=True)
+    )
+    return send_queued(ids)
+
+
+def send_due_reminders(*, now: datetime | None = None) -> int:
+    """Send the reminders that are due now; safe to run any number of times, concurrently too.
+
+    Per meeting only the nearest offset that has passed is sent (a meeting created two days
+    ahead gets its one-day reminder, not a late seven-day one). Registrants who registered after
+    a reminder moment do not get that reminder: their confirmation is fresher.
+    """
+    now = now or timezone.now()
+    meetings = (
+        Bijeenkomst.objects.filter(PUBLISHED, geannuleerd=False)
+        .filter(begin__gt=now, begin__lte=now + _max_offset())
+        .order_by("begin", "pk")
+    )
+    sent = 0
+    for bijeenkomst in meetings:
+        due = [
+            (label, d) for label, d in reminder_offsets(bijeenkomst) if bijeenkomst.begin - d <= now
+        ]
+        if not due:
+            continue
+        label, delta = due[-1]
+        rows = _reminder_rows(bijeenkomst, label, registered_before=bijeenkomst.begin - delta)
+        sent += _claim_and_send(bijeenkomst, label, rows)
+    return sent
+
+
+def send_reminder_now(*, bijeenkomst_id: int, now: datetime | None = None) -> int:
+    """Queue a reminder to everyone registered, at most once per meeting per day.
+
+    Called from the admin; the mails go out after the transaction commits.
+    """
+    now = now or timezone.now()
+    bijeenkomst = Bijeenkomst.objects.get(pk=bijeenkomst_id)
+    sleutel = f"handmatig-{timezone.localdate(now, TZ).isoformat()}"
+    rows = _reminder_rows(bijeenkomst, sleutel, registered_before=None)
+    Verzending.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Verzending.objects.filter(
+            soort=REMINDER, bijeenkomst=bijeenkomst, sleutel=sleutel, status=QUEUED
+        ).values_list("pk", flat=True)
+    )
+    _enqueue_ids(ids)
+    return len(ids)
+
+
+# --- Digest ---------------------------------------------------------------------------------
+
+
+def digest_period(frequentie: str, *, now: datetime) -> str | None:
+    """The period key of the digest due at `now`, or None if it is not digest time.
+
+    Weekly: on the digest weekday from the digest hour, key "2026-W05". Monthly: on the first
+    such weekday of the month, key "2026-02".
+    """
+    local = timezone.localtime(now, TZ)
+    weekday = getattr(settings, "BERICHTEN_DIGEST_WEEKDAY", DIGEST_WEEKDAY)
+    hour = getattr(settings, "BERICHTEN_DIGEST_HOUR", DIGEST_HOUR)
+    if local.weekday() != weekday or local.hour < hour:
+        return None
+    if frequentie == Lid.Digest.WEEKLY:
+        iso = local.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    if frequentie == Lid.Digest.MONTHLY and local.day <= 7:
+        return f"{local.year}-{local.month:02d}"
+    return None
+
+
+def _period_start(periode: str) -> tuple[str, datetime, datetime]:
+    """(frequency, start of this period, start of the previous one) for a period key."""
+    if "-W" in periode:
+        year, week = periode.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+        start = datetime.combine(monday, time(0), TZ)
+        return Lid.Digest.WEEKLY, start, start - timedelta(days=7)
+    year, month = (int(part) for part in periode.split("-"))
+    start = datetime.combine(date(year, month, 1), time(0), TZ)
+    previous = date(year - 1, 12, 1) if month == 1 else date(year, month - 1, 1)
+    return Lid.Digest.MONTHLY, start, datetime.combine(previous, time(0), TZ)
+
+
+def active_consent() -> Q:
+    """Members with a confirmed, not withdrawn digest consent (as a filter on Lid)."""
+    return Q(
+        Exists(
+            DigestToestemming.objects.filter(
+                lid=OuterRef("pk"), bevestigd_op__isnull=False, ingetrokken_op__isnull=True
+            )
+        )
+    )
+
+
+def send_digests(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Queue digest batches for every member due and not yet sent; returns the batch count.
+
+    Run it as often as you like on digest morning: members already mailed this period are
+    skipped, and a rerun after a crash picks up exactly the rest.
+    """
+    from . import tasks
+
+    now = now or timezone.now()
+    batches = 0
+    for frequentie in (Lid.Digest.WEEKLY, Lid.Digest.MONTHLY):
+        periode = digest_period(frequentie, now=now)
+        if periode is None:
+            continue
+        done = Verzending.objects.filter(
+            soort=DIGEST, sleutel=periode, lid=OuterRef("pk"), status__in=[SENT, FAILED]
+        )
+        ids = (
+            Lid.objects.filter(active_consent(), digest=frequentie)
+            .exclude(Exists(done))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        batch: list[int] = []
+        for pk in ids.iterator(chunk_size=5000):
+            batch.append(pk)
+            if len(batch) == batch_size:
+                transaction.on_commit(partial(tasks.send_digest_batch.delay, batch, periode))
+                batches += 1
+                batch = []
+        if batch:
+            transaction.on_commit(partial(tasks.send_digest_batch.delay, batch, periode))
+            batches += 1
+    return batches
+
+
+@dataclass
+class DigestContent:
+    eigen: list[Bijeenkomst] = field(default_factory=list)
+    in_de_buurt: list[Bijeenkomst] = field(default_factory=list)
+    programmas: list[Halfjaarprogramma] = field(default_factory=list)
+    materialen: list[Materiaal] = field(default_factory=list)
+    verslagen: list[Bijeenkomst] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.eigen or self.in_de_buurt or self.programmas or self.materialen or self.verslagen
+        )
+
+
+def build_digests(
+    lid_ids: Sequence[int], periode: str, *, now: datetime
+) -> dict[int, tuple[Lid, DigestContent]]:
+    """Digest content for a batch of members, in a fixed number of queries (nine).
+
+    For each member: coming meetings of their networks (core-only ones only for core members),
+    open meetings of other networks under the same umbrella, programmes published and
+    reports or materials added since the previous digest.
+    """
+    frequentie, start, since = _period_start(periode)
+    until = start + DIGEST_HORIZON[frequentie]
+    leden = {
+        lid.pk: lid
+        for lid in Lid.objects.filter(active_consent(), pk__in=lid_ids, digest=frequentie)
+        .select_related("user")
+        .only("pk", "naam", "user__email")
+    }
+    memberships: dict[int, dict[int, str]] = defaultdict(dict)
+    for lid_id, netwerk_id, schil in Lidmaatschap.objects.filter(
+        lid_id__in=leden, status=Lidmaatschap.Status.ACTIEF
+    ).values_list("lid_id", "netwerk_id", "schil"):
+        memberships[lid_id][netwerk_id] = schil
+    koepel_of = dict(Netwerk.objects.values_list("pk", "koepel_id"))
+    network_ids = {n for networks in memberships.values() for n in networks}
+    koepel_ids = {koepel_of[n] for n in network_ids}
+
+    coming = list(
+        Bijeenkomst.objects.filter(PUBLISHED, geannuleerd=False, begin__gte=now, begin__lt=until)
+        .filter(netwerken__koepel_id__in=koepel_ids)
+        .distinct()
+        .order_by("begin", "pk")
+        .only("pk", "titel", "slug", "begin", "locatie", "doelgroep", "online_link")
+    )
+    published = list(
+        Halfjaarprogramma.objects.filter(
+            gepubliceerd=True, gepubliceerd_op__gte=since, netwerk_id__in=network_ids
+        ).select_related("netwerk")
+    )
+    reports = list(
+        Bijeenkomst.objects.filter(PUBLISHED, einde__lt=now, gewijzigd_op__gte=since)
+        .exclude(verslag="")
+        .filter(netwerken__in=network_ids)
+        .distinct()
+        .only("pk", "titel", "slug", "begin", "doelgroep")
+    )
+    materials = list(
+        Materiaal.objects.filter(toegevoegd_op__gte=since, bijeenkomst__netwerken__in=network_ids)
+        .filter(
+            Q(bijeenkomst__programma__isnull=True) | Q(bijeenkomst__programma__gepubliceerd=True)
+        )
+        .select_related("bijeenkomst")
+        .distinct()
+    )
+    meeting_ids = {b.pk for b in coming} | {b.pk for b in reports}
+    meeting_ids |= {m.bijeenkomst_id for m in materials}
+    organisers: dict[int, set[int]] = defaultdict(set)
+    for bijeenkomst_id, netwerk_id in Bijeenkomst.netwerken.through.objects.filter(
+        bijeenkomst_id__in=meeting_ids
+    ).values_list("bijeenkomst_id", "netwerk_id"):
+        organisers[bijeenkomst_id].add(netwerk_id)
+
+    def may_see(bijeenkomst: Bijeenkomst, mine: dict[int, str]) -> bool:
+        own = organisers[bijeenkomst.pk] & mine.keys()
+        if bijeenkomst.doelgroep == Bijeenkomst.Doelgroep.KERN:
+            return any(mine[n] == Lidmaatschap.Schil.KERN for n in own)
+        return bool(own) or bijeenkomst.doelgroep == Bijeenkomst.Doelgroep.OPEN
+
+    result = {}
+    for lid_id, lid in leden.items():
+        mine = memberships.get(lid_id, {})
+        my_koepels = {koepel_of[n] for n in mine}
+        content = DigestContent()
+        for b in coming:
+            if organisers[b.pk] & mine.keys():
+                if may_see(b, mine):
+                    content.eigen.append(b)
+            elif (
+                b.doelgroep == Bijeenkomst.Doelgroep.OPEN
+                and {koepel_of[n] for n in organisers[b.pk]} & my_koepels
+            ):
+                content.in_de_buurt.append(b)
+        content.programmas = [p for p in published if p.netwerk_id in mine]
+        content.verslagen = [
+            b for b in reports if organisers[b.pk] & mine.keys() and may_see(b, mine)
+        ]
+        content.materialen = [
+            m
+            for m in materials
+            if organisers[m.bijeenkomst_id] & mine.keys() and may_see(m.bijeenkomst, mine)
+        ]
+        result[lid_id] = (lid, content)
+    return result
+
+
+def unsubscribe_token(toestemming: DigestToestemming) -> str:
+    """Opaque: a random consent id with a signature, no member id or address in it."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(toestemming.sleutel.hex)
+
+
+def consent_from_token(token: str, *, salt: str = UNSUBSCRIBE_SALT, max_age: int | None = None):
+    """The consent record a token points to, or None if the token is tampered or unknown."""
+    try:
+        if max_age is None:
+            value = signing.Signer(salt=salt).unsign(token)
+        else:
+            value = signing.TimestampSigner(salt=salt).unsign(token, max_age=max_age)
+        sleutel = UUID(hex=value)
+    except (signing.BadSignature, ValueError):
+        return None
+    return DigestToestemming.objects.select_related("lid").filter(sleutel=sleutel).first()
+
+
+def send_digest_batch(lid_ids: Sequence[int], periode: str, *, now: datetime | None = None) -> int:
+    """Build and send one batch of digests over one SMTP connection; returns the number sent."""
+    now = now or timezone.now()
+    digests = {pk: d for pk, d in build_digests(lid_ids, periode, now=now).items() if d[1]}
+    if not digests:
+        return 0
+    tokens = dict(
+        DigestToestemming.objects.filter(
+            lid_id__in=digests, bevestigd_op__isnull=False, ingetrokken_op__isnull=True
+        ).values_list("lid_id", "sleutel")
+    )
+    Verzending.objects.bulk_create(
+        [
+            Verzending(ontvanger=lid.user.email, soort=DIGEST, lid=lid, sleutel=periode)
+            for lid, _content in digests.values()
+        ],
+        ignore_conflicts=True,
+    )
+    queued = dict(
+        Verzending.objects.filter(
+            soort=DIGEST, sleutel=periode, lid_id__in=digests, status=QUEUED
+        ).values_list("lid_id", "pk")
+    )
+    signer = signing.Signer(salt=UNSUBSCRIBE_SALT)
+    messages = []
+    for lid_id, pk in sorted(queued.items(), key=lambda item: item[1]):
+        lid, content = digests[lid_id]
+        url = settings.SITE_URL + reverse(
+            "berichten:afmelden", kwargs={"token": signer.sign(tokens[lid_id].hex)}
+        )
+        headers = {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": "Regionet digest <digest.regionet>",
+            "Precedence": "bulk",
+        }
+        context = {"lid": lid, "digest": content, "periode": periode, "afmelden_url": url}
+        messages.append((pk, render_mail("digest", context, to=lid.user.email, headers=headers)))
+    return deliver(messages)
+
+
+# --- Digest consent (double opt-in) ---------------------------------------------------------
+
+CONSENT_TEXT = (
+    "Ik wil de nieuwsbrief van Regionet ontvangen: de komende bijeenkomsten van mijn netwerken, "
+    "open bijeenkomsten in de buurt, nieuwe programma's en verslagen. Ik kan me met één klik "
+    "afmelden."
+)
+
+
+@transaction.atomic
+def digest_request(*, lid: Lid, frequentie: str, via: str) -> DigestToestemming:
+    """Record a request for the digest and mail a confirmation link (double opt-in).
+
+    A member with a confirmed consent only changes frequency; no new confirmation is needed.
+    """
+    if frequentie not in (Lid.Digest.WEEKLY, Lid.Digest.MONTHLY):
+        raise ValueError(f"not a digest frequency: {frequentie}")
+    toestemming = (
+        DigestToestemming.objects.select_for_update()
+        .filter(lid=lid, ingetrokken_op__isnull=True)
+        .first()
+    )
+    if toestemming is not None and toestemming.bevestigd_op is not None:
+        toestemming.frequentie = frequentie
+        toestemming.save(update_fields=["frequentie"])
+        Lid.objects.filter(pk=lid.pk).update(digest=frequentie)
+        return toestemming
+    now = timezone.now()
+    if toestemming is None:
+        toestemming = DigestToestemming.objects.create(
+            lid=lid, frequentie=frequentie, tekst=CONSENT_TEXT, gevraagd_via=via, gevraagd_op=now
+        )
+    else:
+        toestemming.frequentie = frequentie
+        toestemming.gevraagd_op = now
+        toestemming.save(update_fields=["frequentie", "gevraagd_op"])
+    email = lid.user.email
+    sleutel = f"{toestemming.sleutel.hex}-{int(now.timestamp())}"
+    row = Verzending(
+        ontvanger=email,
+        soort="digest_bevestigen",
+        lid=lid,
+        sleutel=sleutel,
+        gegevens={"toestemming": toestemming.pk},
+    )
+    _queue_rows([row], Q(soort="digest_bevestigen", ontvanger=email, sleutel=sleutel))
+    return toestemming
+
+
+@transaction.atomic
+def digest_confirm(*, toestemming_id: int, now: datetime | None = None) -> DigestToestemming:
+    """Confirm a digest request: from now on digests go out at the chosen frequency."""
+    now = now or timezone.now()
+    toestemming = DigestToestemming.objects.select_for_update().get(pk=toestemming_id)
+    if toestemming.ingetrokken_op is None and toestemming.bevestigd_op is None:
+        toestemming.bevestigd_op = now
+        toestemming.save(update_fields=["bevestigd_op"])
+        Lid.objects.filter(pk=toestemming.lid_id).update(digest=toestemming.frequentie)
+    return toestemming
+
+
+@transaction.atomic
+def digest_unsubscribe(*, toestemming_id: int, via: str, now: datetime | None = None) -> None:
+    """Withdraw digest consent. Reminders and other mails are not affected."""
+    now = now or timezone.now()
+    updated = DigestToestemming.objects.filter(
+        pk=toestemming_id, ingetrokken_op__isnull=True
+    ).update(ingetrokken_op=now, ingetrokken_via=via)
+    if updated:
+        lid_id = DigestToestemming.objects.values_list("lid_id", flat=True).get(pk=toestemming_id)
+        Lid.objects.filter(pk=lid_id).update(digest=Lid.Digest.NEVER)

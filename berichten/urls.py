@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "berichten"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("nieuwsbrief/", views.digest_request_view, name="digest_aanvragen"),
+    path(
+        "nieuwsbrief/bevestigen/<str:token>/", views.digest_confirm_view, name="digest_bevestigen"
+    ),
+    path("afmelden/<str:token>/", views.unsubscribe, name="afmelden"),
+]

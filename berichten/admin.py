@@ -1,0 +1,88 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import DigestToestemming, Verzending
+
+
+@admin.action(description=_("Send reminder now"))
+def send_reminder_now(modeladmin, request, queryset) -> None:
+    """For the meeting admin: remind everyone registered (at most once per meeting per day)."""
+    total = 0
+    with transaction.atomic():
+        for pk in queryset.values_list("pk", flat=True):
+            total += services.send_reminder_now(bijeenkomst_id=pk)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d reminder queued.", "%(count)d reminders queued.", total)
+        % {"count": total},
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Verzending)
+class VerzendingAdmin(admin.ModelAdmin):
+    list_display = ["aangemaakt_op", "ontvanger", "soort", "bijeenkomst", "status", "verzonden_op"]
+    list_filter = ["status", "soort", "aangemaakt_op"]
+    search_fields = ["ontvanger", "lid__naam", "bijeenkomst__titel", "sleutel"]
+    list_select_related = ["bijeenkomst", "lid"]
+    raw_id_fields = ["bijeenkomst", "lid"]
+    date_hierarchy = "aangemaakt_op"
+    readonly_fields = [
+        "ontvanger",
+        "soort",
+        "bijeenkomst",
+        "lid",
+        "sleutel",
+        "gegevens",
+        "status",
+        "pogingen",
+        "fout",
+        "aangemaakt_op",
+        "verzonden_op",
+    ]
+    actions = ["requeue"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Try failed mails again"))
+    def requeue(self, request, queryset) -> None:
+        from .tasks import send_mails
+
+        with transaction.atomic():
+            ids = list(
+                queryset.filter(status=Verzending.Status.FAILED)
+                .exclude(soort=Verzending.Soort.DIGEST)
+                .values_list("pk", flat=True)
+            )
+            Verzending.objects.filter(pk__in=ids).update(
+                status=Verzending.Status.QUEUED, pogingen=0
+            )
+            transaction.on_commit(lambda: send_mails.delay(ids))
+        self.message_user(request, _("%(count)d mails queued again.") % {"count": len(ids)})
+
+
+@admin.register(DigestToestemming)
+class DigestToestemmingAdmin(admin.ModelAdmin):
+    list_display = ["lid", "frequentie", "gevraagd_op", "bevestigd_op", "ingetrokken_op"]
+    list_filter = ["frequentie", ("bevestigd_op", admin.EmptyFieldListFilter)]
+    search_fields = ["lid__naam", "lid__user__email"]
+    list_select_related = ["lid"]
+    raw_id_fields = ["lid"]
+    readonly_fields = [
+        "lid",
+        "sleutel",
+        "frequentie",
+        "tekst",
+        "gevraagd_op",
+        "gevraagd_via",
+        "bevestigd_op",
+        "ingetrokken_op",
+        "ingetrokken_via",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,0 +1,152 @@
+"""The mail log and the digest consent.
+
+A `Verzending` row is written before a mail is sent and is the claim on that mail: the unique
+constraints below make a second reminder or digest for the same member impossible, whoever
+tries to send it (two beat ticks, two workers, a retried task).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+REMINDER = "herinnering"
+DIGEST = "digest"
+
+
+class Verzending(models.Model):
+    """One mail to one recipient: queued, then sent or failed."""
+
+    class Soort(models.TextChoices):
+        AANGEMELD = "aangemeld", _("registration confirmed")
+        WACHTLIJST = "wachtlijst", _("placed on waiting list")
+        DOORGESCHOVEN = "doorgeschoven", _("promoted from waiting list")
+        GAST_BEVESTIGEN = "gast_bevestigen", _("guest confirmation link")
+        GEWIJZIGD = "gewijzigd", _("meeting changed")
+        GEANNULEERD = "geannuleerd", _("meeting cancelled")
+        GEACCEPTEERD = "geaccepteerd", _("join request accepted")
+        AFGEWEZEN = "afgewezen", _("join request declined")
+        HERINNERING = REMINDER, _("reminder")
+        DIGEST = DIGEST, _("newsletter digest")
+        DIGEST_BEVESTIGEN = "digest_bevestigen", _("digest opt-in confirmation")
+
+    class Status(models.TextChoices):
+        QUEUED = "wachtrij", _("queued")
+        SENT = "verzonden", _("sent")
+        FAILED = "mislukt", _("failed")
+
+    ontvanger = models.EmailField(_("recipient"))
+    soort = models.CharField(_("kind"), max_length=20, choices=Soort)
+    bijeenkomst = models.ForeignKey(
+        "bijeenkomsten.Bijeenkomst",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verzendingen",
+        verbose_name=_("meeting"),
+    )
+    lid = models.ForeignKey(
+        "leden.Lid",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="verzendingen",
+        verbose_name=_("member"),
+    )
+    sleutel = models.CharField(
+        _("key"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "What makes this mail unique: the reminder offset, the digest period, or the "
+            "registration or meeting version."
+        ),
+    )
+    gegevens = models.JSONField(_("data"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    pogingen = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    fout = models.TextField(_("error"), blank=True)
+    aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    verzonden_op = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mail")
+        verbose_name_plural = _("mail log")
+        ordering = ["-aangemaakt_op", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lid", "bijeenkomst", "sleutel"],
+                condition=Q(soort=REMINDER, lid__isnull=False),
+                name="verzending_reminder_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["ontvanger", "bijeenkomst", "sleutel"],
+                condition=Q(soort=REMINDER, lid__isnull=True),
+                name="verzending_reminder_once_per_guest",
+            ),
+            models.UniqueConstraint(
+                fields=["lid", "sleutel"],
+                condition=Q(soort=DIGEST),
+                name="verzending_digest_once_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["soort", "ontvanger", "sleutel"],
+                condition=~Q(soort__in=[REMINDER, DIGEST]) & ~Q(sleutel=""),
+                name="verzending_event_mail_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["wachtrij", "verzonden", "mislukt"]),
+                name="verzending_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["soort", "sleutel"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_soort_display()} → {self.ontvanger}"
+
+
+class DigestToestemming(models.Model):
+    """Consent for the newsletter digest: what was asked, when and how, and its confirmation.
+
+    A digest goes out only while a record is confirmed (double opt-in) and not withdrawn.
+    """
+
+    lid = models.ForeignKey(
+        "leden.Lid",
+        on_delete=models.CASCADE,
+        related_name="digest_toestemmingen",
+        verbose_name=_("member"),
+    )
+    sleutel = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
+    frequentie = models.CharField(_("frequency"), max_length=12)
+    tekst = models.TextField(_("consent text shown"))
+    gevraagd_op = models.DateTimeField(_("requested on"), default=timezone.now)
+    gevraagd_via = models.CharField(_("requested via"), max_length=100)
+    bevestigd_op = models.DateTimeField(_("confirmed on"), null=True, blank=True)
+    ingetrokken_op = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    ingetrokken_via = models.CharField(_("withdrawn via"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("digest consent")
+        verbose_name_plural = _("digest consents")
+        ordering = ["-gevraagd_op", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lid"],
+                condition=Q(ingetrokken_op__isnull=True),
+                name="digesttoestemming_one_open_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lid} ({self.frequentie})"
+
+    @property
+    def actief(self) -> bool:
+        return self.bevestigd_op is not None and self.ingetrokken_op is None

@@ -1,0 +1,69 @@
+"""Digest opt-in, confirmation and one-click unsubscribe. The logic is in services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from leden.models import Lid
+
+from . import services
+
+
+class DigestForm(forms.Form):
+    frequentie = forms.ChoiceField(
+        label=_("How often"),
+        choices=[(Lid.Digest.WEEKLY, _("weekly")), (Lid.Digest.MONTHLY, _("monthly"))],
+        widget=forms.RadioSelect,
+        initial=Lid.Digest.WEEKLY,
+    )
+    akkoord = forms.BooleanField(label=services.CONSENT_TEXT, required=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest_request_view(request: HttpRequest) -> HttpResponse:
+    lid = Lid.objects.filter(user=request.user).first()
+    if lid is None:
+        raise Http404
+    form = DigestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.digest_request(
+            lid=lid, frequentie=form.cleaned_data["frequentie"], via="portal: nieuwsbrief-formulier"
+        )
+        messages.success(request, _("Check your mailbox: click the link to confirm."))
+        return redirect("berichten:digest_aanvragen")
+    return render(request, "berichten/digest_aanvragen.html", {"form": form, "lid": lid})
+
+
+@require_http_methods(["GET", "POST"])
+def digest_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: link scanners that open mail links confirm nothing."""
+    toestemming = services.consent_from_token(
+        token, salt=services.CONFIRM_SALT, max_age=services.CONFIRM_MAX_AGE
+    )
+    if toestemming is None:
+        raise Http404
+    if request.method == "POST":
+        toestemming = services.digest_confirm(toestemming_id=toestemming.pk)
+        return render(request, "berichten/digest_bevestigd.html", {"toestemming": toestemming})
+    return render(request, "berichten/digest_bevestigen.html", {"toestemming": toestemming})
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without cookies; the token authorises
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation and changes nothing; POST unsubscribes from the digest only."""
+    toestemming = services.consent_from_token(token)
+    if toestemming is None:
+        raise Http404
+    if request.method == "POST":
+        services.digest_unsubscribe(toestemming_id=toestemming.pk, via="List-Unsubscribe / link")
+        return render(request, "berichten/afgemeld.html", {"toestemming": toestemming})
+    return render(request, "berichten/afmelden.html", {"toestemming": toestemming})
