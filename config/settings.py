@@ -153,6 +153,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # ACCOUNT_RATE_LIMITS is left unset on purpose: allauth's default limits apply.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
+ACCOUNT_SIGNUP_FORM_CLASS = "leden.forms.SignupForm"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 # --- Mail --------------------------------------------------------------------
@@ -191,7 +192,18 @@ CELERY_TASK_TIME_LIMIT = 900
 CELERY_TASK_SOFT_TIME_LIMIT = 840
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs find what is due in the database; nothing is queued days ahead.
+from celery.schedules import crontab  # noqa: E402 (kept next to the schedule it serves)
+
+CELERY_BEAT_SCHEDULE: dict = {
+    "berichten-herinneringen": {"task": "berichten.tasks.send_due_reminders", "schedule": 300.0},
+    "berichten-blijven-hangen": {"task": "berichten.tasks.retry_stale_mails", "schedule": 600.0},
+    # The digest morning: later runs only send what an earlier run missed.
+    "berichten-nieuwsbrief": {
+        "task": "berichten.tasks.send_digests",
+        "schedule": crontab(minute="0", hour="7,9,11", day_of_week="mon"),
+    },
+}
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "nl"
