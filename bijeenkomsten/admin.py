@@ -1,58 +1,466 @@
-from django.contrib import admin
+"""The coordinators' admin for programmes and meetings. Every class is scoped to the networks
+the user coordinates by `portal.adminscope`; the writes are services in `services.py`.
 
+Programme parts cannot be nested inside the meeting rows of a programme (Django inlines do not
+nest): each meeting row links to that meeting's page, where its parts, materials and
+registrations are edited.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from portal.adminscope import (
+    ALL_PERMISSIONS,
+    NetworkScopedMixin,
+    request_scope,
+    scope_queryset,
+)
+
+from . import services
 from .models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal, Programmaonderdeel
 
+try:  # the mail engineer's "send the reminder now" action, once berichten/admin.py has it
+    from berichten.admin import send_reminder_now
+except ImportError:  # pragma: no cover - until that module exists
+    send_reminder_now = None
 
-class BijeenkomstInline(admin.TabularInline):
+
+def _next_half_year(today: date) -> tuple[int, int]:
+    return (today.year, 2) if today.month <= 6 else (today.year + 1, 1)
+
+
+# --- Half-year programmes -------------------------------------------------------------------
+
+
+class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
+    """The programme's meetings, one row each; new rows are proposed on the usual day."""
+
     model = Bijeenkomst
-    extra = 0
-    fields = ["titel", "soort", "begin", "einde", "doelgroep", "capaciteit", "geannuleerd"]
-    show_change_link = True
+    network_path = None  # the programme is scoped already
+    coordinator_permissions = ALL_PERMISSIONS
+    fields = [
+        "begin",
+        "einde",
+        "soort",
+        "titel",
+        "thema",
+        "locatie",
+        "online_link",
+        "doelgroep",
+        "capaciteit",
+        "onderdelen_link",
+    ]
+    readonly_fields = ["onderdelen_link"]
+    extra = 1
+    verbose_name_plural = _("meetings in this programme")
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(aantal_onderdelen=Count("onderdelen"))
+
+    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        help_texts = {
+            "thema": _("One of the programme's themes."),
+            "titel": _("Rows left as proposed are not saved: give a title to keep one."),
+        }
+        for name, text in help_texts.items():
+            if name in formset.form.base_fields:
+                formset.form.base_fields[name].help_text = text
+        return formset
+
+    def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
+        proposals = getattr(request, "_regionet_proposals", None)
+        return len(proposals) if proposals else self.extra
+
+    @admin.display(description=_("programme parts"))
+    def onderdelen_link(self, obj: Bijeenkomst) -> str:
+        if not obj.pk:
+            return "–"
+        url = reverse("admin:bijeenkomsten_bijeenkomst_change", args=[obj.pk])
+        aantal = getattr(obj, "aantal_onderdelen", 0)
+        label = ngettext("%(n)d part: edit", "%(n)d parts: edit", aantal) % {"n": aantal}
+        return format_html('<a href="{}">{}</a>', url, label)
 
 
 @admin.register(Halfjaarprogramma)
-class HalfjaarprogrammaAdmin(admin.ModelAdmin):
-    list_display = ["netwerk", "jaar", "helft", "gepubliceerd"]
+class HalfjaarprogrammaAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "netwerk"
+    coordinator_permissions = ALL_PERMISSIONS
+    list_display = ["__str__", "netwerk", "jaar", "helft", "aantal_bijeenkomsten", "gepubliceerd"]
     list_filter = ["gepubliceerd", "jaar", "helft", "netwerk__koepel", "netwerk"]
     search_fields = ["netwerk__naam", "themas"]
     list_select_related = ["netwerk"]
     autocomplete_fields = ["netwerk"]
-    inlines = [BijeenkomstInline]
+    fields = [
+        "netwerk",
+        "jaar",
+        "helft",
+        "themas",
+        "toelichting",
+        "gepubliceerd",
+        "gepubliceerd_op",
+    ]
+    readonly_fields = ["gepubliceerd", "gepubliceerd_op"]
+    inlines = [ProgrammaBijeenkomstInline]
+    actions = ["publish", "copy_to_next_half_year"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(aantal=Count("bijeenkomsten"))
+
+    @admin.display(description=_("meetings"), ordering="aantal")
+    def aantal_bijeenkomsten(self, obj: Halfjaarprogramma) -> int:
+        return obj.aantal
+
+    # Defaults for a new programme: the network (when the coordinator has one) and the next
+    # half-year; its meetings are proposed as extra rows every six weeks on the usual day.
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        jaar, helft = _next_half_year(timezone.localdate())
+        initial.setdefault("jaar", jaar)
+        initial.setdefault("helft", helft)
+        scope = request_scope(request)
+        if "netwerk" not in initial and scope is not None and len(scope) == 1:
+            initial["netwerk"] = scope[0]
+        return initial
+
+    def _proposal_target(self, request: HttpRequest, obj: Halfjaarprogramma | None):
+        from netwerken.models import Netwerk
+
+        if obj is not None and obj.pk:
+            if obj.bijeenkomsten.exists():
+                return None
+            return obj.netwerk, obj.jaar, obj.helft
+        # Add view: from the URL's defaults, the same on GET and POST, so rows left as
+        # proposed count as unchanged and are skipped when saving.
+        initial = self.get_changeform_initial_data(request)
+        try:
+            netwerk_id, jaar, helft = (
+                int(initial["netwerk"]),
+                int(initial["jaar"]),
+                int(initial["helft"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        netwerk = scope_queryset(
+            Netwerk.objects.filter(pk=netwerk_id), "pk", request_scope(request)
+        ).first()
+        return (netwerk, jaar, helft) if netwerk else None
+
+    def get_inline_instances(self, request: HttpRequest, obj=None):
+        target = self._proposal_target(request, obj)
+        request._regionet_proposals = (
+            services.proposed_meeting_times(netwerk=target[0], jaar=target[1], helft=target[2])
+            if target
+            else []
+        )
+        return super().get_inline_instances(request, obj)
+
+    def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        proposals = getattr(request, "_regionet_proposals", None)
+        if isinstance(inline, ProgrammaBijeenkomstInline) and proposals:
+            kwargs["initial"] = [{"begin": begin, "einde": einde} for begin, einde in proposals]
+        return kwargs
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not Bijeenkomst:
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            changed = next((f for o, f in formset.changed_objects if o is obj), [])
+            if obj.pk and {"begin", "einde"} & set(changed):
+                services.meeting_move(bijeenkomst=obj, begin=obj.begin, einde=obj.einde)
+            else:
+                services.programme_meeting_save(bijeenkomst=obj, programma=form.instance)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    def response_change(self, request: HttpRequest, obj: Halfjaarprogramma):
+        if "_publish" in request.POST:
+            self._publish_one(request, obj)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _publish_one(self, request: HttpRequest, obj: Halfjaarprogramma) -> bool:
+        if services.programme_publish(programma_id=obj.pk):
+            self.log_change(request, obj, [{"changed": {"fields": ["gepubliceerd"]}}])
+            self.message_user(
+                request,
+                _("%(programma)s is published: members see it and its meetings now.")
+                % {"programma": obj},
+                messages.SUCCESS,
+            )
+            return True
+        return False
+
+    @admin.action(description=_("Publish the selected programmes"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset) -> None:
+        for programma in queryset:
+            self._publish_one(request, programma)
+
+    @admin.action(
+        description=_("Copy to the next half-year (as a draft, dates moved on)"),
+        permissions=["add"],
+    )
+    def copy_to_next_half_year(self, request: HttpRequest, queryset) -> None:
+        for programma in queryset:
+            try:
+                copy = services.programme_copy_to_next_half_year(programma_id=programma.pk)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            self.log_addition(request, copy, [{"added": {}}])
+            self.message_user(
+                request,
+                _("Copied to %(copy)s: check the dates, then publish.") % {"copy": copy},
+                messages.SUCCESS,
+            )
 
 
-class ProgrammaonderdeelInline(admin.TabularInline):
+# --- Meetings -------------------------------------------------------------------------------
+
+
+class AttendanceForm(forms.ModelForm):
+    aanwezig = forms.BooleanField(label=_("attended"), required=False)
+
+    class Meta:
+        model = Aanmelding
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["aanwezig"].initial = self.instance.status == Aanmelding.Status.AANWEZIG
+
+
+_STATUS_ORDER = Case(
+    When(status__in=["aangemeld", "aanwezig"], then=Value(0)),
+    When(status="wachtlijst", then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+class AanmeldingInline(NetworkScopedMixin, admin.TabularInline):
+    """Registrations first, then the waiting list in its order, then cancellations; tick
+    "attended" after the meeting and save once (two UPDATEs however many came)."""
+
+    model = Aanmelding
+    form = AttendanceForm
+    network_path = None
+    coordinator_permissions = frozenset({"view", "change"})
+    fields = ["naam", "status", "voorrang", "bevestigd", "aangemeld_op", "aanwezig"]
+    readonly_fields = ["naam", "status", "voorrang", "bevestigd", "aangemeld_op"]
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("registrations and waiting list (tick who attended)")
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("lid")
+            .order_by(_STATUS_ORDER, "-voorrang", "aangemeld_op", "id")
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # people register themselves (the waiting-list rules live in one service)
+
+    @admin.display(description=_("name"))
+    def naam(self, obj: Aanmelding) -> str:
+        return obj.naam
+
+
+class ProgrammaonderdeelInline(NetworkScopedMixin, admin.TabularInline):
     model = Programmaonderdeel
+    network_path = None
+    coordinator_permissions = ALL_PERMISSIONS
+    fields = ["volgorde", "begintijd", "eindtijd", "soort", "titel", "sprekers", "beschrijving"]
     extra = 0
 
 
-class MateriaalInline(admin.StackedInline):
+class MateriaalForm(forms.ModelForm):
+    class Meta:
+        model = Materiaal
+        fields = ["soort", "titel", "pdf", "url", "afbeelding", "tekst"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        soort = data.get("soort")
+        if soort == Materiaal.Soort.SLIDES and not data.get("pdf"):
+            self.add_error("pdf", _("Slides are shared as a PDF file: choose the file here."))
+        if soort == Materiaal.Soort.VIDEO and not data.get("url"):
+            self.add_error("url", _("Paste the link to the video here."))
+        if soort == Materiaal.Soort.FOTO and not data.get("afbeelding"):
+            self.add_error("afbeelding", _("Choose the photo here."))
+        return data
+
+
+class MateriaalInline(NetworkScopedMixin, admin.StackedInline):
     model = Materiaal
+    form = MateriaalForm
+    network_path = None
+    coordinator_permissions = ALL_PERMISSIONS
     extra = 0
 
 
 @admin.register(Bijeenkomst)
-class BijeenkomstAdmin(admin.ModelAdmin):
-    list_display = ["titel", "soort", "begin", "doelgroep", "capaciteit", "geannuleerd"]
+class BijeenkomstAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "netwerken"
+    coordinator_permissions = ALL_PERMISSIONS
+    list_display = [
+        "titel",
+        "begin",
+        "soort",
+        "organisatoren",
+        "programma",
+        "doelgroep",
+        "capaciteit",
+        "geannuleerd",
+    ]
     list_filter = ["soort", "doelgroep", "geannuleerd", "netwerken__koepel", "netwerken"]
     search_fields = ["titel", "thema", "beschrijving", "locatie"]
     date_hierarchy = "begin"
     prepopulated_fields = {"slug": ["titel"]}
     autocomplete_fields = ["netwerken", "programma"]
-    inlines = [ProgrammaonderdeelInline, MateriaalInline]
+    readonly_fields = ["geannuleerd", "sequence"]
+    fieldsets = [
+        (None, {"fields": ["netwerken", "programma", "soort", "titel", "slug", "thema"]}),
+        (_("When and where"), {"fields": ["begin", "einde", "locatie", "adres", "online_link"]}),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "doelgroep",
+                    "capaciteit",
+                    "aanmelden_verplicht",
+                    "aanmelden_tot",
+                    "beschrijving",
+                ]
+            },
+        ),
+        (_("Afterwards"), {"fields": ["verslag"]}),
+        (_("Status"), {"fields": ["geannuleerd", "sequence"]}),
+    ]
+    inlines = [AanmeldingInline, ProgrammaonderdeelInline, MateriaalInline]
+    actions = ["cancel_meetings"] + ([send_reminder_now] if send_reminder_now else [])
+
+    def get_queryset(self, request: HttpRequest):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("programma__netwerk")
+            .prefetch_related("netwerken")
+        )
+
+    @admin.display(description=_("organising networks"))
+    def organisatoren(self, obj: Bijeenkomst) -> str:
+        return ", ".join(n.naam for n in obj.netwerken.all())
+
+    def save_model(self, request: HttpRequest, obj: Bijeenkomst, form, change: bool) -> None:
+        if change and {"begin", "einde"} & set(form.changed_data):
+            # A move: the service raises the calendar SEQUENCE and mails the registrants.
+            services.meeting_move(bijeenkomst=obj, begin=obj.begin, einde=obj.einde)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is not Aanmelding:
+            return super().save_formset(request, form, formset, change)
+        aanwezig, afwezig, changed = [], [], []
+        for row in formset.forms:
+            if "aanwezig" not in row.changed_data:
+                continue
+            (aanwezig if row.cleaned_data.get("aanwezig") else afwezig).append(row.instance.pk)
+            changed.append((row.instance, ["aanwezig"]))
+        if changed:
+            services.meeting_mark_attendance(
+                bijeenkomst_id=form.instance.pk, aanwezig=aanwezig, afwezig=afwezig
+            )
+        # What the admin's history message is built from.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], changed, []
+
+    def response_change(self, request: HttpRequest, obj: Bijeenkomst):
+        if "_cancel_meeting" in request.POST:
+            self._cancel_one(request, obj)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def _cancel_one(self, request: HttpRequest, obj: Bijeenkomst) -> None:
+        if services.meeting_cancel(bijeenkomst_id=obj.pk):
+            self.log_change(request, obj, [{"changed": {"fields": ["geannuleerd"]}}])
+            self.message_user(
+                request,
+                _("%(titel)s is cancelled; everyone registered gets a mail.") % {"titel": obj},
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Cancel the selected meetings (registrants get a mail)"),
+        permissions=["change"],
+    )
+    def cancel_meetings(self, request: HttpRequest, queryset) -> None:
+        for bijeenkomst in queryset:
+            self._cancel_one(request, bijeenkomst)
 
 
 @admin.register(Aanmelding)
-class AanmeldingAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "voorrang", "bevestigd", "aangemeld_op"]
+class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "bijeenkomst__netwerken"
+    coordinator_permissions = frozenset({"view"})
+    list_display = ["__str__", "bijeenkomst", "status", "voorrang", "bevestigd", "aangemeld_op"]
     list_filter = ["status", "voorrang", "bevestigd"]
     search_fields = ["lid__naam", "gast_naam", "gast_email", "bijeenkomst__titel"]
     list_select_related = ["lid", "bijeenkomst"]
     autocomplete_fields = ["bijeenkomst", "lid"]
     date_hierarchy = "aangemeld_op"
+    actions = ["mark_attended", "mark_not_attended"]
+
+    def has_attendance_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def _mark(self, request: HttpRequest, queryset, attended: bool) -> None:
+        per_meeting: dict[int, list[int]] = {}
+        for aanmelding in queryset:
+            per_meeting.setdefault(aanmelding.bijeenkomst_id, []).append(aanmelding.pk)
+        changed = 0
+        for bijeenkomst_id, ids in per_meeting.items():
+            changed += services.meeting_mark_attendance(
+                bijeenkomst_id=bijeenkomst_id,
+                aanwezig=ids if attended else (),
+                afwezig=() if attended else ids,
+            )
+        self.message_user(
+            request,
+            ngettext("%(n)d registration changed.", "%(n)d registrations changed.", changed)
+            % {"n": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark as attended"), permissions=["attendance"])
+    def mark_attended(self, request: HttpRequest, queryset) -> None:
+        self._mark(request, queryset, attended=True)
+
+    @admin.action(description=_("Mark as not attended"), permissions=["attendance"])
+    def mark_not_attended(self, request: HttpRequest, queryset) -> None:
+        self._mark(request, queryset, attended=False)
 
 
 @admin.register(Programmaonderdeel)
-class ProgrammaonderdeelAdmin(admin.ModelAdmin):
+class ProgrammaonderdeelAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "bijeenkomst__netwerken"
+    coordinator_permissions = ALL_PERMISSIONS
     list_display = ["titel", "soort", "sprekers", "bijeenkomst"]
     list_filter = ["soort"]
     search_fields = ["titel", "sprekers", "bijeenkomst__titel"]
@@ -61,7 +469,11 @@ class ProgrammaonderdeelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Materiaal)
-class MateriaalAdmin(admin.ModelAdmin):
+class MateriaalAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "bijeenkomst__netwerken"
+    coordinator_permissions = ALL_PERMISSIONS
+    form = MateriaalForm
+    fields = ["bijeenkomst", "soort", "titel", "pdf", "url", "afbeelding", "tekst"]
     list_display = ["titel", "soort", "bijeenkomst", "toegevoegd_op"]
     list_filter = ["soort"]
     search_fields = ["titel", "bijeenkomst__titel"]

@@ -218,3 +218,208 @@ def waiting_list_position(aanmelding: Aanmelding) -> int | None:
         .count()
         + 1
     )
+
+
+# --- Programme planning (coordinators) ---
+# Writes behind the coordinators' admin: planning, publishing and running meetings. The admin
+# only collects input and calls these; mails are queued through berichten.services inside the
+# transaction (that module queues them once the transaction commits).
+# Imports sit here, not at the top, because this section is appended to a file others edit.
+from collections.abc import Iterable  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+
+from django.db.models import F  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+
+from netwerken.models import Netwerk  # noqa: E402
+
+from .models import Halfjaarprogramma, Programmaonderdeel  # noqa: E402
+
+PROPOSAL_INTERVAL = timedelta(weeks=6)
+PROPOSAL_DURATION = timedelta(hours=2)
+HALF_YEAR_SHIFT = timedelta(weeks=26)  # whole weeks: a copied meeting keeps its weekday
+
+
+def proposed_meeting_times(*, netwerk: Netwerk, jaar: int, helft: int) -> list[tuple]:
+    """Start and end of about one meeting every six weeks on the network's usual day and time.
+
+    The first falls on the usual weekday from 15 January (first half) or 1 September (second
+    half: after the summer holidays); meetings last two hours. Empty when the network has no
+    usual weekday or start time.
+    """
+    if netwerk.vaste_weekdag is None or netwerk.vaste_aanvang is None:
+        return []
+    day = date(jaar, 1, 15) if helft == 1 else date(jaar, 9, 1)
+    last = date(jaar, 6, 30) if helft == 1 else date(jaar, 12, 15)
+    day += timedelta(days=(netwerk.vaste_weekdag - day.weekday()) % 7)
+    times = []
+    while day <= last:
+        begin = timezone.make_aware(datetime.combine(day, netwerk.vaste_aanvang))
+        times.append((begin, begin + PROPOSAL_DURATION))
+        day += PROPOSAL_INTERVAL
+    return times
+
+
+def unique_meeting_slug(titel: str, begin: datetime) -> str:
+    """A readable, unique slug: the title and the date, numbered if that is taken."""
+    base = f"{slugify(titel)[:180] or 'bijeenkomst'}-{timezone.localdate(begin):%Y-%m-%d}"
+    slug, number = base, 2
+    while Bijeenkomst.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _shift_local(moment: datetime | None, shift: timedelta) -> datetime | None:
+    """Move a moment by whole days keeping the wall-clock time (across summer time)."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return timezone.make_aware(datetime.combine(local.date() + shift, local.time()))
+
+
+@transaction.atomic
+def programme_meeting_save(*, bijeenkomst: Bijeenkomst, programma: Halfjaarprogramma) -> None:
+    """Save a meeting planned in a programme: it gets a slug and the programme's network."""
+    is_new = bijeenkomst.pk is None
+    bijeenkomst.programma = programma
+    if not bijeenkomst.slug:
+        bijeenkomst.slug = unique_meeting_slug(bijeenkomst.titel, bijeenkomst.begin)
+    bijeenkomst.save()
+    if is_new:
+        bijeenkomst.netwerken.add(programma.netwerk_id)
+
+
+@transaction.atomic
+def programme_publish(*, programma_id: int, now: datetime | None = None) -> bool:
+    """Publish a programme: it and its meetings become visible to members at once.
+
+    `gepubliceerd_op` tells the digest what is new. Publishing twice changes nothing (a
+    conditional update), so the digest never announces a programme twice. Returns whether
+    this call published it.
+    """
+    return bool(
+        Halfjaarprogramma.objects.filter(pk=programma_id, gepubliceerd=False).update(
+            gepubliceerd=True, gepubliceerd_op=now or timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def programme_copy_to_next_half_year(*, programma_id: int) -> Halfjaarprogramma:
+    """Copy a programme's themes, meetings and programme parts to the next half-year, as a
+    draft, with every date moved on 26 weeks (same weekday, same time of day).
+
+    Registrations, materials and reports are not copied; nor are cancelled meetings.
+    """
+    source = Halfjaarprogramma.objects.select_related("netwerk").get(pk=programma_id)
+    jaar, helft = (source.jaar, 2) if source.helft == 1 else (source.jaar + 1, 1)
+    if Halfjaarprogramma.objects.filter(netwerk=source.netwerk, jaar=jaar, helft=helft).exists():
+        raise ValidationError(
+            _(
+                "%(netwerk)s already has a programme for %(jaar)s-%(helft)s. "
+                "Edit that one, or delete it first."
+            )
+            % {"netwerk": source.netwerk, "jaar": jaar, "helft": helft},
+            code="exists",
+        )
+    copy = Halfjaarprogramma.objects.create(
+        netwerk=source.netwerk,
+        jaar=jaar,
+        helft=helft,
+        themas=source.themas,
+        toelichting=source.toelichting,
+    )
+    meetings = source.bijeenkomsten.filter(geannuleerd=False).prefetch_related(
+        "netwerken", "onderdelen"
+    )
+    for old in meetings:
+        new = Bijeenkomst(
+            programma=copy,
+            soort=old.soort,
+            titel=old.titel,
+            thema=old.thema,
+            begin=_shift_local(old.begin, HALF_YEAR_SHIFT),
+            einde=_shift_local(old.einde, HALF_YEAR_SHIFT),
+            locatie=old.locatie,
+            adres=old.adres,
+            online_link=old.online_link,
+            doelgroep=old.doelgroep,
+            capaciteit=old.capaciteit,
+            aanmelden_verplicht=old.aanmelden_verplicht,
+            aanmelden_tot=_shift_local(old.aanmelden_tot, HALF_YEAR_SHIFT),
+            beschrijving=old.beschrijving,
+        )
+        new.slug = unique_meeting_slug(new.titel, new.begin)
+        new.save()
+        new.netwerken.set(old.netwerken.all())
+        Programmaonderdeel.objects.bulk_create(
+            Programmaonderdeel(
+                bijeenkomst=new,
+                soort=part.soort,
+                titel=part.titel,
+                sprekers=part.sprekers,
+                begintijd=part.begintijd,
+                eindtijd=part.eindtijd,
+                beschrijving=part.beschrijving,
+                volgorde=part.volgorde,
+            )
+            for part in old.onderdelen.all()
+        )
+    return copy
+
+
+@transaction.atomic
+def meeting_cancel(*, bijeenkomst_id: int) -> bool:
+    """Cancel a meeting: calendar feeds see a new SEQUENCE and every registrant gets a mail.
+
+    Cancelling a cancelled meeting changes nothing. Returns whether this call cancelled it.
+    """
+    from berichten import services as mail
+
+    cancelled = Bijeenkomst.objects.filter(pk=bijeenkomst_id, geannuleerd=False).update(
+        geannuleerd=True, sequence=F("sequence") + 1, gewijzigd_op=timezone.now()
+    )
+    if cancelled:
+        mail.queue_meeting_update_mails(bijeenkomst_id, "geannuleerd")
+    return bool(cancelled)
+
+
+@transaction.atomic
+def meeting_move(*, bijeenkomst: Bijeenkomst, begin: datetime, einde: datetime) -> Bijeenkomst:
+    """Give a meeting a new start and end, saving it (with any other edits made on it).
+
+    When the time really changes, the calendar SEQUENCE goes up and every registrant of a
+    meeting that is not cancelled gets a mail.
+    """
+    from berichten import services as mail
+
+    stored = Bijeenkomst.objects.select_for_update().get(pk=bijeenkomst.pk)
+    moved = (stored.begin, stored.einde) != (begin, einde)
+    bijeenkomst.begin, bijeenkomst.einde = begin, einde
+    bijeenkomst.full_clean(exclude=["netwerken", "slug"], validate_unique=False)
+    if moved:
+        bijeenkomst.sequence = stored.sequence + 1
+    bijeenkomst.save()
+    if moved and not bijeenkomst.geannuleerd:
+        mail.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
+    return bijeenkomst
+
+
+@transaction.atomic
+def meeting_mark_attendance(
+    *, bijeenkomst_id: int, aanwezig: Iterable[int] = (), afwezig: Iterable[int] = ()
+) -> int:
+    """Mark registrations of one meeting as attended (`aanwezig`) or not (`afwezig`).
+
+    Only registered or waiting-list rows can become attended; unmarking puts an attended row
+    back to registered. Two UPDATEs however many people came. Returns the number changed.
+    """
+    now = timezone.now()
+    rows = Aanmelding.objects.filter(bijeenkomst_id=bijeenkomst_id)
+    changed = rows.filter(pk__in=list(aanwezig), status__in=["aangemeld", "wachtlijst"]).update(
+        status="aanwezig", gewijzigd_op=now
+    )
+    changed += rows.filter(pk__in=list(afwezig), status="aanwezig").update(
+        status="aangemeld", gewijzigd_op=now
+    )
+    return changed

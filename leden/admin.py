@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from portal.adminscope import NetworkScopedMixin, request_scope
+
+from . import services
 from .exports import ADMIN_ACTIONS as EXPORT_ACTIONS
 from .models import Lid, Lidmaatschap, User
 
@@ -23,30 +31,153 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class LidmaatschapInline(admin.TabularInline):
+class LidmaatschapInline(NetworkScopedMixin, admin.TabularInline):
     model = Lidmaatschap
+    network_path = "netwerk"  # a member may belong to other networks: show only yours
+    coordinator_permissions = frozenset({"view"})
     extra = 0
     fields = ["netwerk", "schil", "status", "lid_sinds", "beeindigd_op"]
     autocomplete_fields = ["netwerk"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("netwerk")
+
 
 @admin.register(Lid)
-class LidAdmin(admin.ModelAdmin):
+class LidAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "lidmaatschappen__netwerk"
+    # Coordinators read a member's page (memberships, history); tiers and join requests are
+    # handled on the memberships list, where every change is one action.
+    coordinator_permissions = frozenset({"view"})
     list_display = ["naam", "user", "rol", "organisatie", "sector", "bpsw_lid"]
     list_filter = ["rol", "bpsw_lid", "digest", "herinneringen"]
     search_fields = ["naam", "user__email", "organisatie"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
+    readonly_fields = ["bijeenkomsten_dit_jaar"]
     inlines = [LidmaatschapInline]
     actions = EXPORT_ACTIONS
 
+    @admin.display(description=_("meetings attended this year"))
+    def bijeenkomsten_dit_jaar(self, obj: Lid) -> str:
+        from bijeenkomsten.models import Aanmelding
+        from portal.adminscope import scope_queryset
+
+        attended = Aanmelding.objects.filter(
+            lid=obj, status=Aanmelding.Status.AANWEZIG, bijeenkomst__begin__year=timezone.now().year
+        )
+        # A coordinator sees the member's history in their own networks only.
+        scope = getattr(obj, "_regionet_scope", [])  # set by get_object; [] shows nothing
+        attended = scope_queryset(attended, "bijeenkomst__netwerken", scope)
+        rows = attended.select_related("bijeenkomst").order_by("bijeenkomst__begin")
+        if not rows:
+            return _("None yet this year.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} – {}</li>",
+                (
+                    (timezone.localtime(a.bijeenkomst.begin).strftime("%d-%m-%Y"), a.bijeenkomst)
+                    for a in rows
+                ),
+            ),
+        )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        # bijeenkomsten_dit_jaar is called without the request: carry the scope on the row.
+        obj._regionet_scope = request_scope(request)
+        return obj
+
 
 @admin.register(Lidmaatschap)
-class LidmaatschapAdmin(admin.ModelAdmin):
+class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "netwerk"
+    coordinator_permissions = frozenset({"view", "change"})
     list_display = ["lid", "netwerk", "schil", "status", "lid_sinds", "aangevraagd_op"]
     list_filter = ["status", "schil", "netwerk__koepel", "netwerk"]
     search_fields = ["lid__naam", "lid__user__email", "netwerk__naam"]
     list_select_related = ["lid", "netwerk"]
     autocomplete_fields = ["lid", "netwerk"]
     date_hierarchy = "aangevraagd_op"
-    actions = EXPORT_ACTIONS
+    actions = [
+        *EXPORT_ACTIONS,
+        "accept_as_core",
+        "accept_as_second_tier",
+        "decline",
+        "move_to_core",
+        "move_to_second_tier",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if self.sees_all_networks(request):
+            return super().get_readonly_fields(request, obj)
+        # Status changes go through the actions (they mail the member); the rest is history.
+        return ["lid", "netwerk", "status", "motivatie", "aangevraagd_op"]
+
+    def _apply(self, request: HttpRequest, queryset, change, done_message, **kwargs) -> None:
+        done = 0
+        for lidmaatschap in queryset:
+            if change(lidmaatschap_id=lidmaatschap.pk, **kwargs):
+                done += 1
+                self.log_change(request, lidmaatschap, str(done_message))
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(n)d membership changed.", "%(n)d memberships changed.", done)
+                % {"n": done},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("Nothing changed: choose pending join requests or active members."),
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Accept the join request into the core"), permissions=["change"])
+    def accept_as_core(self, request: HttpRequest, queryset) -> None:
+        self._apply(
+            request,
+            queryset,
+            services.membership_accept,
+            _("Accepted into the core."),
+            schil=Lidmaatschap.Schil.KERN,
+        )
+
+    @admin.action(
+        description=_("Accept the join request into the second tier"), permissions=["change"]
+    )
+    def accept_as_second_tier(self, request: HttpRequest, queryset) -> None:
+        self._apply(
+            request,
+            queryset,
+            services.membership_accept,
+            _("Accepted into the second tier."),
+            schil=Lidmaatschap.Schil.BETROKKEN,
+        )
+
+    @admin.action(description=_("Decline the join request"), permissions=["change"])
+    def decline(self, request: HttpRequest, queryset) -> None:
+        self._apply(request, queryset, services.membership_decline, _("Join request declined."))
+
+    @admin.action(description=_("Move to the core"), permissions=["change"])
+    def move_to_core(self, request: HttpRequest, queryset) -> None:
+        self._apply(
+            request,
+            queryset,
+            services.membership_change_tier,
+            _("Moved to the core."),
+            schil=Lidmaatschap.Schil.KERN,
+        )
+
+    @admin.action(description=_("Move to the second tier"), permissions=["change"])
+    def move_to_second_tier(self, request: HttpRequest, queryset) -> None:
+        self._apply(
+            request,
+            queryset,
+            services.membership_change_tier,
+            _("Moved to the second tier."),
+            schil=Lidmaatschap.Schil.BETROKKEN,
+        )

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
+
+from portal.adminscope import ALL_PERMISSIONS, NetworkScopedMixin
 
 from .models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 
@@ -18,18 +21,26 @@ class PartnerorganisatieAdmin(admin.ModelAdmin):
     search_fields = ["naam"]
 
 
-class SubregioInline(admin.TabularInline):
+class SubregioInline(NetworkScopedMixin, admin.TabularInline):
     model = Subregio
+    network_path = None  # rows of an already scoped network
+    coordinator_permissions = ALL_PERMISSIONS
     extra = 0
 
 
-class SpeerpuntInline(admin.StackedInline):
+class SpeerpuntInline(NetworkScopedMixin, admin.StackedInline):
     model = Speerpunt
+    network_path = None
+    coordinator_permissions = ALL_PERMISSIONS
     extra = 0
 
 
 @admin.register(Netwerk)
-class NetwerkAdmin(admin.ModelAdmin):
+class NetwerkAdmin(NetworkScopedMixin, admin.ModelAdmin):
+    network_path = "pk"
+    # Coordinators keep their network's page up to date; creating networks, naming them and
+    # choosing coordinators stays with the umbrella's staff.
+    coordinator_permissions = frozenset({"view", "change"})
     list_display = ["naam", "koepel", "regio", "opgericht_in", "contact_email"]
     list_filter = ["koepel", "koepel__land"]
     search_fields = ["naam", "regio", "subregios__naam"]
@@ -38,3 +49,13 @@ class NetwerkAdmin(admin.ModelAdmin):
     filter_horizontal = ["partners"]
     autocomplete_fields = ["coordinators"]
     inlines = [SubregioInline, SpeerpuntInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if self.sees_all_networks(request):
+            return super().get_readonly_fields(request, obj)
+        return ["naam", "slug", "koepel", "coordinators"]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None):
+        if self.sees_all_networks(request):
+            return super().get_prepopulated_fields(request, obj)
+        return {}

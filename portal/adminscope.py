@@ -1,0 +1,176 @@
+"""One scoping mechanism for every model admin: coordinators see and change only their networks.
+
+Each admin (and inline) declares `network_path`, the lookup from its model to the network(s)
+that own a row: "pk" for Netwerk itself, "netwerk", "netwerken", "bijeenkomst__netwerken",
+"lidmaatschappen__netwerk"… From that one declaration the mixin limits:
+
+- the changelist, change, delete and history views (`get_queryset`; an object outside the scope
+  is not found, so its URL answers 404 rather than the admin's usual redirect);
+- every foreign-key and many-to-many choice list (`formfield_for_foreignkey/manytomany` ask the
+  related model's admin for its scoped queryset, so a posted id of another network is refused
+  as "not one of the available choices");
+- autocomplete: Django's autocomplete view asks the *target* admin's `get_queryset`, which is
+  scoped by the same declaration, and checks that the requesting admin declared the field;
+- admin actions, which only ever receive rows from the scoped queryset.
+
+Who is who comes from `portal.permissions` (the one place for that decision): umbrella staff
+(`admin_network_scope` answers None) keep Django's normal permissions and see everything;
+coordinators get the permissions an admin lists in `coordinator_permissions`, granted here in
+code rather than through a group, so making someone a coordinator is one step: add them to
+`Netwerk.coordinators` and tick `is_staff`. Nothing to keep in sync, nothing to forget.
+
+`network_path = None` marks an inline whose rows belong to an already scoped parent (a meeting's
+parts, a programme's meetings): nothing to filter, only the permissions to grant.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+
+from portal import permissions
+
+ALL_PERMISSIONS = frozenset({"view", "add", "change", "delete"})
+_CACHE_ATTR = "_regionet_admin_scope"
+
+
+def request_scope(request: HttpRequest) -> list[int] | None:
+    """The ids of the networks this request may manage; None means all. Cached per request."""
+    if not hasattr(request, _CACHE_ATTR):
+        scope = permissions.admin_network_scope(request.user)
+        setattr(request, _CACHE_ATTR, None if scope is None else list(scope))
+    return getattr(request, _CACHE_ATTR)
+
+
+def _is_multi_valued(model: type[Model], path: str) -> bool:
+    """Whether following `path` can reach several rows (then filtering would duplicate rows)."""
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # "pk" and friends
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
+def scope_queryset(queryset: QuerySet, path: str | None, network_ids: list[int] | None) -> QuerySet:
+    """Limit `queryset` to rows whose `path` leads to one of `network_ids` (None: no limit)."""
+    if network_ids is None or path is None:
+        return queryset
+    lookup = {f"{path}__in": network_ids}
+    if _is_multi_valued(queryset.model, path):
+        # A subquery keeps one row per object without DISTINCT (which breaks annotations).
+        inner = queryset.model._default_manager.filter(**lookup).values("pk")
+        return queryset.filter(pk__in=inner)
+    return queryset.filter(**lookup)
+
+
+class NetworkScopedMixin:
+    """Mix into a ModelAdmin or an InlineModelAdmin, before the Django class."""
+
+    network_path: str | None = None
+    coordinator_permissions: frozenset[str] = frozenset({"view"})
+
+    # --- who may do what ------------------------------------------------------------------
+    def is_coordinator_request(self, request: HttpRequest) -> bool:
+        """A coordinator working in their own networks (umbrella staff are not "scoped")."""
+        scope = request_scope(request)
+        return scope is not None and bool(scope) and request.user.is_staff
+
+    def sees_all_networks(self, request: HttpRequest) -> bool:
+        return request_scope(request) is None
+
+    def _coordinator_may(self, request: HttpRequest, action: str) -> bool:
+        return action in self.coordinator_permissions and self.is_coordinator_request(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or (
+            bool(self.coordinator_permissions) and self.is_coordinator_request(request)
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return (
+            super().has_view_permission(request, obj)
+            or self._coordinator_may(request, "view")
+            or self._coordinator_may(request, "change")
+        )
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        # Inlines take (request, obj), model admins (request): pass through what came.
+        return super().has_add_permission(request, *args) or self._coordinator_may(request, "add")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) or self._coordinator_may(
+            request, "change"
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) or self._coordinator_may(
+            request, "delete"
+        )
+
+    # --- what they see ----------------------------------------------------------------------
+    def scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return scope_queryset(queryset, self.network_path, request_scope(request))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return self.scope(request, super().get_queryset(request))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            # Another network's object is simply not there: the same answer as a wrong id.
+            raise Http404
+        return obj
+
+    def _scoped_choices(self, db_field, request: HttpRequest) -> QuerySet | None:
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if not isinstance(related_admin, NetworkScopedMixin):
+            return None
+        base = self.get_field_queryset(None, db_field, request)
+        if base is None:
+            base = db_field.related_model._default_manager.all()
+        return related_admin.scope(request, base)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self._scoped_choices(db_field, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self._scoped_choices(db_field, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """Keep links to networks the user cannot see (a meeting co-organised with another
+        network): the form never offered them, so saving must not drop them."""
+        hidden: dict[str, list] = {}
+        scope = request_scope(request)
+        if change and scope is not None:
+            for name, field in form.fields.items():
+                model_field = _model_field(form.instance, name)
+                if model_field is not None and model_field.many_to_many:
+                    hidden[name] = list(
+                        getattr(form.instance, name).exclude(pk__in=field.queryset.values("pk"))
+                    )
+        super().save_related(request, form, formsets, change)
+        for name, objects in hidden.items():
+            if objects:
+                getattr(form.instance, name).add(*objects)
+
+
+def _model_field(instance: Model, name: str):
+    try:
+        return instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
