@@ -44,6 +44,25 @@ def past_meetings(user, *, netwerk: Netwerk | None = None, prefetch: bool = True
     return with_listing_data(queryset.order_by("-begin", "-id"), prefetch=prefetch)
 
 
+def upcoming_and_past_meetings(
+    user, *, netwerk: Netwerk, limit: int
+) -> tuple[list[Bijeenkomst], list[Bijeenkomst]]:
+    """The next and the last `limit` meetings of a network, in one query (plus organisers)."""
+    upcoming = upcoming_meetings(user, netwerk=netwerk, prefetch=False)
+    past = past_meetings(user, netwerk=netwerk, prefetch=False)
+    both = with_listing_data(
+        Bijeenkomst.objects.filter(
+            Q(pk__in=upcoming.values("pk")[:limit]) | Q(pk__in=past.values("pk")[:limit])
+        ).order_by("begin", "id")
+    )
+    now = timezone.now()
+    meetings = list(both)
+    return (
+        [b for b in meetings if b.einde >= now],
+        [b for b in reversed(meetings) if b.einde < now],
+    )
+
+
 def meeting_for_page(user, slug: str) -> Bijeenkomst | None:
     """The meeting with its programme and materials, or None if this user may not see it."""
     return (

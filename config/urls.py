@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -10,12 +11,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+# The admin logs in through allauth, so admin logins get its rate limits too.
+admin.site.login = secure_admin_login(admin.site.login)
+
 urlpatterns = [
     path("", bijeenkomsten_views.agenda, name="home"),
     path("healthz", healthz, name="healthz"),
     path("agenda/<str:token>.ics", bijeenkomsten_views.personal_feed, name="persoonlijke_agenda"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("leden/", include("leden.urls")),
     path("netwerken/", include("netwerken.urls")),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("berichten.urls")),

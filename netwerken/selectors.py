@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from leden.models import Lidmaatschap
 
@@ -53,3 +53,29 @@ def network_for_page(slug: str, *, today: date) -> Netwerk | None:
         )
         .first()
     )
+
+
+def fellow_members(user, netwerk: Netwerk) -> list:
+    """Names of a network's active members, for its members, coordinators and staff only.
+
+    The public sees counts only. Organisation and e-mail show where the member allowed it.
+    """
+    from portal.permissions import active_network_ids, coordinated_network_ids, is_portal_staff
+
+    if not user.is_authenticated:
+        return []
+    members = (
+        Lidmaatschap.objects.filter(netwerk=netwerk, status=Lidmaatschap.Status.ACTIEF)
+        .select_related("lid__user")
+        .order_by("schil", "lid__naam")
+    )
+    if not is_portal_staff(user):
+        # The permission check rides along in the same query.
+        members = members.filter(
+            Exists(
+                Netwerk.objects.filter(pk=netwerk.pk).filter(
+                    Q(pk__in=active_network_ids(user)) | Q(pk__in=coordinated_network_ids(user))
+                )
+            )
+        )
+    return list(members)

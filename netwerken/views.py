@@ -3,9 +3,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bijeenkomsten.models import Halfjaarprogramma
-from bijeenkomsten.selectors import past_meetings, prefetch_organisers, upcoming_meetings
+from bijeenkomsten.selectors import upcoming_and_past_meetings
 
-from .selectors import network_for_page
+from .selectors import fellow_members, network_for_page
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -20,8 +20,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             helft=netwerk.programma_helft,
             themas=netwerk.programma_themas,
         )
-    upcoming = list(upcoming_meetings(request.user, netwerk=netwerk, prefetch=False)[:10])
-    past = list(past_meetings(request.user, netwerk=netwerk, prefetch=False)[:10])
-    prefetch_organisers(upcoming + past)  # one query for both lists
-    context = {"netwerk": netwerk, "programma": programma, "upcoming": upcoming, "past": past}
+    upcoming, past = upcoming_and_past_meetings(request.user, netwerk=netwerk, limit=10)
+    context = {
+        "netwerk": netwerk,
+        "programma": programma,
+        "upcoming": upcoming,
+        "past": past,
+        "fellow_members": fellow_members(request.user, netwerk),
+    }
     return render(request, "netwerken/detail.html", context)

@@ -1,0 +1,94 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from netwerken.models import Netwerk
+
+from . import services
+from .forms import MeedoenForm, ProfielForm
+from .selectors import lid_for_user
+
+
+def _lid_or_404(request: HttpRequest):
+    lid = lid_for_user(request.user)
+    if lid is None:
+        raise Http404
+    return lid
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    lid = _lid_or_404(request)
+    form = ProfielForm(request.POST or None, instance=lid)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("leden:profiel")
+    memberships = lid.lidmaatschappen.select_related("netwerk").order_by("netwerk__naam")
+    feed_url = (
+        request.build_absolute_uri(f"/agenda/{lid.agenda_token}.ics") if lid.agenda_token else ""
+    )
+    context = {"form": form, "lid": lid, "memberships": memberships, "feed_url": feed_url}
+    return render(request, "leden/profiel.html", context)
+
+
+@login_required
+@require_POST
+def renew_calendar_token(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_renew(lid=_lid_or_404(request))
+    messages.success(request, _("You have a new calendar link; the old one no longer works."))
+    return redirect("leden:profiel")
+
+
+@login_required
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    lid = _lid_or_404(request)
+    netwerk = get_object_or_404(Netwerk, slug=slug)
+    form = MeedoenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.membership_request(lid=lid, netwerk_id=netwerk.pk, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Your request has been sent to the coordinators of %(netwerk)s.")
+            % {"netwerk": netwerk.naam},
+        )
+        return redirect(netwerk)
+    return render(request, "leden/meedoen.html", {"form": form, "netwerk": netwerk})
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    netwerk = get_object_or_404(Netwerk, slug=slug)
+    if services.membership_leave(lid=_lid_or_404(request), netwerk_id=netwerk.pk):
+        messages.success(request, _("You have left %(netwerk)s.") % {"netwerk": netwerk.naam})
+    return redirect("leden:profiel")
+
+
+@login_required
+def data_download(request: HttpRequest) -> HttpResponse:
+    data = services.member_data(lid=_lid_or_404(request))
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mijn-gegevens-regionet.json"'
+    return response
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("bevestig") == "ja":
+        user = request.user
+        logout(request)
+        services.account_delete(user=user)
+        messages.success(request, _("Your account and personal data have been deleted."))
+        return redirect("home")
+    return render(request, "leden/verwijderen.html")
