@@ -1,0 +1,174 @@
+"""Accounts and membership: sign-up, joining a network, privacy self-service."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.core import mail
+from django.db import models
+from django.urls import reverse
+
+from bijeenkomsten.models import Aanmelding
+from leden import services
+from leden.models import Lid, Lidmaatschap, User
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_up_creates_a_member_profile_and_requires_verification(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "nieuw@example.org",
+            "naam": "Nieuwe Collega",
+            "password1": "een-heel-lang-wachtwoord",
+            "password2": "een-heel-lang-wachtwoord",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="nieuw@example.org")
+    assert user.lid.naam == "Nieuwe Collega"
+    assert not user.emailaddress_set.get().verified
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    client.post(link.split("testserver")[-1])
+    assert user.emailaddress_set.get().verified
+
+
+def test_short_passwords_are_refused_in_dutch(client):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "kort@example.org", "naam": "K", "password1": "kort12", "password2": "kort12"},
+    )
+    assert response.status_code == 200
+    assert "minimaal 12 tekens" in response.content.decode()
+    assert not User.objects.filter(email="kort@example.org").exists()
+
+
+def test_password_reset_answers_the_same_for_known_and_unknown_addresses(client, kern_twente):
+    known = client.post(reverse("account_reset_password"), {"email": kern_twente.email})
+    unknown = client.post(reverse("account_reset_password"), {"email": "niemand@example.org"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+def test_sign_up_with_a_known_address_looks_the_same_as_a_new_one(client, kern_twente):
+    data = {
+        "naam": "X",
+        "password1": "een-heel-lang-wachtwoord",
+        "password2": "een-heel-lang-wachtwoord",
+    }
+    known = client.post(reverse("account_signup"), {**data, "email": kern_twente.email})
+    client.logout()
+    new = client.post(reverse("account_signup"), {**data, "email": "echt-nieuw@example.org"})
+    assert known.status_code == new.status_code == 302
+    assert known["Location"] == new["Location"]
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_join_flow_accepted_as_core_opens_core_meetings(client, twente, coordinator_twente):
+    from leden.services import membership_accept
+
+    core_meeting = factories.BijeenkomstFactory(doelgroep="kern", netwerken=[twente])
+    applicant = factories.LidFactory()
+    client.force_login(applicant.user)
+    assert client.get(core_meeting.get_absolute_url()).status_code == 404
+    response = client.post(
+        reverse("leden:meedoen", args=["twente"]),
+        {"schil": "kern", "motivatie": "Ik werk in een wijkteam in Enschede."},
+    )
+    assert response.status_code == 302
+    request = Lidmaatschap.objects.get(lid=applicant, netwerk=twente)
+    assert request.status == "aangevraagd"
+    assert client.get(core_meeting.get_absolute_url()).status_code == 404
+    membership_accept(lidmaatschap_id=request.pk, schil="kern")
+    assert client.get(core_meeting.get_absolute_url()).status_code == 200
+
+
+def test_declined_applicant_does_not_see_core_meetings(client, twente):
+    from leden.services import membership_decline
+
+    core_meeting = factories.BijeenkomstFactory(doelgroep="kern", netwerken=[twente])
+    applicant = factories.LidFactory()
+    request = services.membership_request(
+        lid=applicant, netwerk_id=twente.pk, schil="kern", motivatie="graag"
+    )
+    membership_decline(lidmaatschap_id=request.pk, message="De kern is vol.")
+    client.force_login(applicant.user)
+    assert client.get(core_meeting.get_absolute_url()).status_code == 404
+
+
+def test_fellow_members_see_names_the_public_sees_counts_only(client, cast, twente):
+    page = reverse("netwerken:detail", args=["twente"])
+    assert "Betrokken Twente" not in client.get(page).content.decode()
+    client.force_login(cast["lid_rotterdam"])
+    assert "Betrokken Twente" not in client.get(page).content.decode()
+    client.force_login(cast["kern_twente"])
+    assert "Betrokken Twente" in client.get(page).content.decode()
+
+
+def test_personal_calendar_link_can_be_revoked(client, kern_twente):
+    client.force_login(kern_twente)
+    client.post(reverse("leden:agenda_link"))
+    first = Lid.objects.get(user=kern_twente).agenda_token
+    client.post(reverse("leden:agenda_link"))
+    second = Lid.objects.get(user=kern_twente).agenda_token
+    assert first and second and first != second
+    assert client.get(f"/agenda/{first}.ics").status_code == 404
+
+
+def test_data_download_holds_profile_memberships_and_registrations(client, kern_twente, twente):
+    factories.AanmeldingFactory(lid=kern_twente.lid, bijeenkomst__titel="Sociaal café")
+    client.force_login(kern_twente)
+    data = client.get(reverse("leden:gegevens")).json()
+    assert data["account"]["email"] == kern_twente.email
+    assert data["profiel"]["naam"] == "Kern Twente"
+    assert data["lidmaatschappen"][0]["netwerk__naam"] == twente.naam
+    assert data["aanmeldingen"][0]["bijeenkomst__titel"] == "Sociaal café"
+
+
+def test_account_deletion_leaves_no_trace_and_keeps_attendance_counts(client, twente):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    lid = factories.LidFactory(naam="Zoë Verdwijn", user__email="zoe.verdwijn@example.org")
+    factories.LidmaatschapFactory(lid=lid, netwerk=twente)
+    past = factories.BijeenkomstFactory(begin=timezone.now() - timedelta(days=20))
+    factories.AanmeldingFactory(lid=lid, bijeenkomst=past, status="aanwezig")
+    future = factories.BijeenkomstFactory(capaciteit=1)
+    factories.AanmeldingFactory(lid=lid, bijeenkomst=future)
+    waiting = factories.AanmeldingFactory(bijeenkomst=future, status="wachtlijst")
+    attended_before = Aanmelding.objects.filter(bijeenkomst=past, status="aanwezig").count()
+
+    client.force_login(lid.user)
+    client.post(reverse("leden:verwijderen"), {"bevestig": "ja"})
+
+    assert not User.objects.filter(email="zoe.verdwijn@example.org").exists()
+    assert Aanmelding.objects.filter(bijeenkomst=past, status="aanwezig").count() == attended_before
+    waiting.refresh_from_db()
+    assert waiting.status == "aangemeld"  # the freed place went to the waiting list
+    for needle in ("Zoë Verdwijn", "zoe.verdwijn@example.org"):
+        for model in apps.get_models():
+            text_fields = [
+                f.name
+                for f in model._meta.concrete_fields
+                if isinstance(f, (models.CharField, models.TextField, models.JSONField))
+            ]
+            for field in text_fields:
+                lookup = (
+                    "icontains"
+                    if not isinstance(model._meta.get_field(field), models.JSONField)
+                    else "contains"
+                )
+                try:
+                    found = model.objects.filter(**{f"{field}__{lookup}": needle}).exists()
+                except Exception:  # noqa: BLE001 - JSON contains is not on every backend
+                    continue
+                assert not found, f"{needle} left in {model._meta.label}.{field}"
