@@ -130,3 +130,35 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def site_url(live_server) -> str:
+    """The live server's URL, serving plain HTTP with the per-test settings applied.
+
+    The session-wide live server built its middleware before the autouse settings above
+    (SSL redirect off) applied, so it is rebuilt here.
+    """
+    app = live_server.thread.httpd.get_app()
+    while hasattr(app, "application"):
+        app = app.application
+    app.load_middleware()
+    return live_server.url
+
+
+SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-output")
+
+
+def check_accessibility(page, name: str) -> None:
+    """Save a screenshot for reviewers and assert axe-core finds no WCAG 2.1 A/AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+        },
+    )
+    assert results.violations_count == 0, results.generate_report()
