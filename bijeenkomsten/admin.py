@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from berichten.admin import send_reminder_now
 from portal.adminscope import (
     ALL_PERMISSIONS,
     NetworkScopedMixin,
@@ -30,11 +31,6 @@ from portal.adminscope import (
 
 from . import services
 from .models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal, Programmaonderdeel
-
-try:  # the mail engineer's "send the reminder now" action, once berichten/admin.py has it
-    from berichten.admin import send_reminder_now
-except ImportError:  # pragma: no cover - until that module exists
-    send_reminder_now = None
 
 
 def _next_half_year(today: date) -> tuple[int, int]:
@@ -354,7 +350,7 @@ class BijeenkomstAdmin(NetworkScopedMixin, admin.ModelAdmin):
         (_("Status"), {"fields": ["geannuleerd", "sequence"]}),
     ]
     inlines = [AanmeldingInline, ProgrammaonderdeelInline, MateriaalInline]
-    actions = ["cancel_meetings"] + ([send_reminder_now] if send_reminder_now else [])
+    actions = ["cancel_meetings", send_reminder_now]  # the reminder: from berichten
 
     def get_queryset(self, request: HttpRequest):
         return (

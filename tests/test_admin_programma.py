@@ -261,3 +261,26 @@ def test_slides_must_be_a_pdf(coordinator_client, meeting):
     assert response.status_code == 200
     assert "pdf" in response.context["adminform"].form.errors
     assert not meeting.materialen.exists()
+
+
+def test_meeting_changelist_queries_do_not_grow_with_rows(coordinator_client, twente, rotterdam):
+    url = reverse("admin:bijeenkomsten_bijeenkomst_changelist")
+    programma = factories.HalfjaarprogrammaFactory(netwerk=twente)
+
+    def count() -> int:
+        coordinator_client.get(url)  # warm caches
+        with CaptureQueriesContext(connection) as queries:
+            assert coordinator_client.get(url).status_code == 200
+        return len(queries)
+
+    factories.BijeenkomstFactory(netwerken=[twente], programma=programma)
+    few = count()
+    for _ in range(10):
+        factories.BijeenkomstFactory(netwerken=[twente, rotterdam], programma=programma)
+    assert count() == few
+
+
+def test_reminder_action_from_berichten_is_on_the_meeting_admin(coordinator_client, twente):
+    factories.BijeenkomstFactory(netwerken=[twente])
+    response = coordinator_client.get(reverse("admin:bijeenkomsten_bijeenkomst_changelist"))
+    assert "send_reminder_now" in dict(response.context["action_form"].fields["action"].choices)
