@@ -147,6 +147,7 @@ class ListExport(BaseExport):
 names = st.lists(st.text(alphabet=st.characters(exclude_characters="\x00")), max_size=5)
 
 
+@pytest.mark.django_db  # the base reads inside a transaction on PostgreSQL
 @settings(max_examples=75, deadline=None)
 @given(names)
 def test_no_csv_cell_starts_with_a_formula_trigger(values):
@@ -159,6 +160,7 @@ def test_no_csv_cell_starts_with_a_formula_trigger(values):
                 assert not cell.startswith(FORMULA_TRIGGERS)
 
 
+@pytest.mark.django_db  # the base reads inside a transaction on PostgreSQL
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(names)
 def test_no_xlsx_cell_has_the_formula_type(values):
