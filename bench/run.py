@@ -23,7 +23,9 @@ def main() -> int:
         if not path.exists():
             continue
         print(f"\n=== {name}", flush=True)
-        failures += subprocess.call([sys.executable, str(path), *sys.argv[1:]], cwd=HERE.parent) != 0
+        failures += (
+            subprocess.call([sys.executable, str(path), *sys.argv[1:]], cwd=HERE.parent) != 0
+        )
     return 1 if failures else 0
 
 

@@ -41,8 +41,8 @@ def meetings(twente):
 
 # Expected status per meeting audience and role: 404 hides what must stay hidden.
 EXPECTED = {
-    "open": {role: 200 for role in ROLES},
-    "leden": {**{role: 200 for role in ROLES}, "visitor": 404},
+    "open": dict.fromkeys(ROLES, 200),
+    "leden": {**dict.fromkeys(ROLES, 200), "visitor": 404},
     "kern": {
         "visitor": 404,
         "lid_rotterdam": 404,
