@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "portal",
     "leden",
     "netwerken",
@@ -97,6 +98,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text mails and subjects: not HTML, so nothing is escaped ("Kaas & Wijn").
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # --- Database ---------------------------------------------------------------
@@ -126,6 +134,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Lets two deployments (or two test runs) share one Redis without sharing rate limits and pages.
+CACHES["default"]["KEY_PREFIX"] = env_str("CACHE_KEY_PREFIX")
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "leden.User"
@@ -155,6 +165,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
 ACCOUNT_SIGNUP_FORM_CLASS = "leden.forms.SignupForm"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+# Two-factor (TOTP): optional for members, required for staff and coordinators before the admin.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Regionet"
+# Sessions read from the shared cache, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Mail --------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Regionet <noreply@regionet.local>")
@@ -195,6 +210,14 @@ CELERY_TASK_TIME_LIMIT = 900
 CELERY_TASK_SOFT_TIME_LIMIT = 840
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Reminder moments before a meeting's start per kind ("online" covers any online meeting).
+BERICHTEN_HERINNERINGEN = {
+    "default": env_list("BERICHTEN_HERINNERINGEN", "7d,1d"),
+    "online": env_list("BERICHTEN_HERINNERINGEN_ONLINE", "7d,1d,1h"),
+}
+BERICHTEN_DIGEST_WEEKDAY = env_int("BERICHTEN_DIGEST_WEEKDAY", 0)  # 0 = Monday
+BERICHTEN_DIGEST_HOUR = env_int("BERICHTEN_DIGEST_HOUR", 7)  # Europe/Amsterdam
 # Periodic jobs find what is due in the database; nothing is queued days ahead.
 from celery.schedules import crontab  # noqa: E402 (kept next to the schedule it serves)
 
@@ -204,7 +227,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The digest morning: later runs only send what an earlier run missed.
     "berichten-nieuwsbrief": {
         "task": "berichten.tasks.send_digests",
-        "schedule": crontab(minute="0", hour="7,9,11", day_of_week="mon"),
+        "schedule": crontab(
+            minute="0",
+            hour=",".join(str(BERICHTEN_DIGEST_HOUR + h) for h in (0, 2, 4)),
+            day_of_week=(BERICHTEN_DIGEST_WEEKDAY + 1) % 7,  # crontab counts from Sunday
+        ),
     },
 }
 
@@ -222,6 +249,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Members' photos: personal data, served only through a view that checks who asks.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -2,21 +2,39 @@
 
 import os
 import shutil
+import uuid
 
 import pytest
 
 from tests import factories
+from tests.accountfixtures import give_totp
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
 
 
+def pytest_configure(config):
+    """A run of its own in a shared Redis: an earlier run's rate limits (allauth allows one
+    verification mail per address per 3 minutes) and cached pages must not reach this one."""
+    from django.conf import settings
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    os.environ["CACHE_KEY_PREFIX"] = prefix  # for the Celery worker the tests start
+    settings.CACHES["default"]["KEY_PREFIX"] = prefix
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    from django.core.cache import cache
+
+    from portal.pagecache import VERSION_KEY
+
+    cache.delete(VERSION_KEY)  # no page cached by an earlier test (whose rows are gone)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -44,6 +62,7 @@ def _member(netwerk, schil: str, naam: str):
 def staff(db):
     user = factories.UserFactory(email="staf@example.org", is_staff=True, is_superuser=True)
     factories.LidFactory(user=user, naam="Staf Medewerker")
+    give_totp(user)  # staff open the admin only with two-factor on
     return user
 
 
@@ -53,6 +72,7 @@ def coordinator_twente(twente):
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     twente.coordinators.add(user)
+    give_totp(user)  # coordinators open the admin only with two-factor on
     return user
 
 
@@ -76,6 +96,17 @@ def visitor():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+# The cast, from who sees least to who sees most.
+ROLES = [
+    "visitor",
+    "lid_rotterdam",
+    "betrokken_twente",
+    "kern_twente",
+    "coordinator_twente",
+    "staff",
+]
 
 
 @pytest.fixture
