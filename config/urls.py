@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from bijeenkomsten import views as bijeenkomsten_views
+from leden.two_factor import require_totp
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -13,6 +14,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 # The admin logs in through allauth, so admin logins get its rate limits too.
 admin.site.login = secure_admin_login(admin.site.login)
+# Staff and coordinators see other people's data: no admin page without TOTP.
+admin.site.admin_view = require_totp(admin.site.admin_view)
 
 urlpatterns = [
     path("", bijeenkomsten_views.agenda, name="home"),

@@ -1,7 +1,12 @@
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -91,12 +96,45 @@ class LidAdmin(NetworkScopedMixin, admin.ModelAdmin):
         return obj
 
 
+class BerichtForm(forms.Form):
+    """The coordinator's message to the member, on the page between choosing and declining."""
+
+    bericht = forms.CharField(
+        label=_("Message to the applicant"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("Sent with the mail that tells the member the decision."),
+    )
+
+
+class TierRequestFilter(admin.SimpleListFilter):
+    title = _("tier move requested")
+    parameter_name = "schilwissel"
+
+    def lookups(self, request: HttpRequest, model_admin):
+        return [("ja", _("Yes"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "ja":
+            return queryset.filter(status=Lidmaatschap.Status.ACTIEF).exclude(gevraagde_schil="")
+        return queryset
+
+
 @admin.register(Lidmaatschap)
 class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
     network_path = "netwerk"
     coordinator_permissions = frozenset({"view", "change"})
-    list_display = ["lid", "netwerk", "schil", "status", "lid_sinds", "aangevraagd_op"]
-    list_filter = ["status", "schil", "netwerk__koepel", "netwerk"]
+    list_display = [
+        "lid",
+        "netwerk",
+        "schil",
+        "status",
+        "gevraagde_schil",
+        "lid_sinds",
+        "aangevraagd_op",
+    ]
+    list_filter = ["status", TierRequestFilter, "schil", "netwerk__koepel", "netwerk"]
     search_fields = ["lid__naam", "lid__user__email", "netwerk__naam"]
     list_select_related = ["lid", "netwerk"]
     autocomplete_fields = ["lid", "netwerk"]
@@ -108,13 +146,23 @@ class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
         "decline",
         "move_to_core",
         "move_to_second_tier",
+        "accept_tier_move",
+        "decline_tier_move",
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         if self.sees_all_networks(request):
             return super().get_readonly_fields(request, obj)
         # Status changes go through the actions (they mail the member); the rest is history.
-        return ["lid", "netwerk", "status", "motivatie", "aangevraagd_op"]
+        return [
+            "lid",
+            "netwerk",
+            "status",
+            "motivatie",
+            "aangevraagd_op",
+            "gevraagde_schil",
+            "schil_gevraagd_op",
+        ]
 
     def _apply(self, request: HttpRequest, queryset, change, done_message, **kwargs) -> None:
         done = 0
@@ -158,9 +206,72 @@ class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
             schil=Lidmaatschap.Schil.BETROKKEN,
         )
 
-    @admin.action(description=_("Decline the join request"), permissions=["change"])
-    def decline(self, request: HttpRequest, queryset) -> None:
-        self._apply(request, queryset, services.membership_decline, _("Join request declined."))
+    def _with_message(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        *,
+        title: str,
+        pending: QuerySet,
+        apply: Callable[[str], None],
+    ) -> TemplateResponse | None:
+        """An intermediate page: the coordinator writes the member a message, then confirms."""
+        form = BerichtForm(request.POST if "bevestigd" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            apply(form.cleaned_data["bericht"])
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "rows": pending.select_related("lid", "netwerk"),
+            "action": request.POST.get("action", ""),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "leden/admin/bericht_bevestigen.html", context)
+
+    @admin.action(
+        description=_("Decline the join request (with a message)"), permissions=["change"]
+    )
+    def decline(self, request: HttpRequest, queryset):
+        return self._with_message(
+            request,
+            queryset,
+            title=_("Decline join requests"),
+            pending=queryset.filter(status=Lidmaatschap.Status.AANGEVRAAGD),
+            apply=lambda bericht: self._apply(
+                request,
+                queryset,
+                services.membership_decline,
+                _("Join request declined."),
+                message=bericht,
+            ),
+        )
+
+    @admin.action(description=_("Grant the requested tier move"), permissions=["change"])
+    def accept_tier_move(self, request: HttpRequest, queryset) -> None:
+        self._apply(request, queryset, services.membership_tier_accept, _("Tier move granted."))
+
+    @admin.action(
+        description=_("Refuse the requested tier move (with a message)"), permissions=["change"]
+    )
+    def decline_tier_move(self, request: HttpRequest, queryset):
+        return self._with_message(
+            request,
+            queryset,
+            title=_("Refuse tier moves"),
+            pending=queryset.filter(status=Lidmaatschap.Status.ACTIEF).exclude(gevraagde_schil=""),
+            apply=lambda bericht: self._apply(
+                request,
+                queryset,
+                services.membership_tier_decline,
+                _("Tier move refused."),
+                message=bericht,
+            ),
+        )
 
     @admin.action(description=_("Move to the core"), permissions=["change"])
     def move_to_core(self, request: HttpRequest, queryset) -> None:

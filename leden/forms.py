@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import validate_photo
+
 from .models import Lid, Lidmaatschap
 
 
@@ -16,6 +18,18 @@ class SignupForm(forms.Form):
 
 
 class ProfielForm(forms.ModelForm):
+    # Not a model field here: the upload is checked, re-encoded and stored by a service.
+    foto = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        validators=[validate_photo],
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "Optional. JPEG, PNG or WebP, at most 5 MB. Only members of your networks see it."
+        ),
+    )
+    foto_verwijderen = forms.BooleanField(label=_("Remove my photo"), required=False)
+
     class Meta:
         model = Lid
         fields = [

@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import private_storage
+
 
 class UserManager(BaseUserManager):
     """Users log in by e-mail address; there are no usernames."""
@@ -80,6 +82,10 @@ class Lid(models.Model):
         blank=True,
         help_text=_("Optional: your number in the professional register (Registerplein)."),
     )
+    # Personal data: private storage, served only by leden:foto to those who may see the member.
+    foto = models.ImageField(
+        _("photo"), upload_to="leden/foto/", storage=private_storage, blank=True
+    )
     toon_organisatie = models.BooleanField(
         _("show my organisation to fellow members"), default=True
     )
@@ -121,6 +127,7 @@ class Lidmaatschap(models.Model):
         AANGEVRAAGD = "aangevraagd", _("requested")
         ACTIEF = "actief", _("active")
         BEEINDIGD = "beeindigd", _("ended")
+        AFGEWEZEN = "afgewezen", _("declined")
 
     lid = models.ForeignKey(
         Lid, on_delete=models.CASCADE, related_name="lidmaatschappen", verbose_name=_("member")
@@ -139,6 +146,11 @@ class Lidmaatschap(models.Model):
     aangevraagd_op = models.DateTimeField(_("requested on"), default=timezone.now)
     lid_sinds = models.DateField(_("member since"), null=True, blank=True)
     beeindigd_op = models.DateField(_("ended on"), null=True, blank=True)
+    # A member's own request to move to the other tier, pending until a coordinator decides.
+    gevraagde_schil = models.CharField(
+        _("requested tier"), max_length=10, choices=Schil, blank=True, default=""
+    )
+    schil_gevraagd_op = models.DateTimeField(_("tier move requested on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -152,8 +164,12 @@ class Lidmaatschap(models.Model):
                 condition=Q(schil__in=["kern", "betrokken"]), name="lidmaatschap_schil_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["aangevraagd", "actief", "beeindigd"]),
+                condition=Q(status__in=["aangevraagd", "actief", "beeindigd", "afgewezen"]),
                 name="lidmaatschap_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(gevraagde_schil__in=["", "kern", "betrokken"]),
+                name="lidmaatschap_gevraagde_schil_valid",
             ),
             models.CheckConstraint(
                 condition=Q(beeindigd_op__isnull=True)

@@ -10,6 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.pagecache import bump_content_version
+from portal.uploads import reencode_photo, validate_photo
+
 from .models import Lid, Lidmaatschap
 
 
@@ -37,6 +40,7 @@ def membership_accept(*, lidmaatschap_id: int, schil: str, today: date | None = 
         beeindigd_op=None,
     )
     if accepted:
+        bump_content_version()  # update() sends no signal; the new member sees more now
         mail.queue_membership_mail(lidmaatschap_id, "geaccepteerd")
     return bool(accepted)
 
@@ -45,14 +49,14 @@ def membership_accept(*, lidmaatschap_id: int, schil: str, today: date | None = 
 def membership_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
     """Decline a join request; the member is told by mail, with the coordinator's message.
 
-    The row stays, with status "ended", so the mail task can still load it and the member's
-    history shows the request. Returns whether this call declined it.
+    The row stays, with status "declined", so the mail task can still load it and the
+    member's history shows the request. Returns whether this call declined it.
     """
     from berichten import services as mail
 
     declined = Lidmaatschap.objects.filter(
         pk=lidmaatschap_id, status=Lidmaatschap.Status.AANGEVRAAGD
-    ).update(status=Lidmaatschap.Status.BEEINDIGD, beeindigd_op=None)
+    ).update(status=Lidmaatschap.Status.AFGEWEZEN, beeindigd_op=None)
     if declined:
         mail.queue_membership_mail(lidmaatschap_id, "afgewezen", message)
     return bool(declined)
@@ -62,11 +66,69 @@ def membership_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
 def membership_change_tier(*, lidmaatschap_id: int, schil: str) -> bool:
     """Move an active member to the core or the second tier. Returns whether it changed."""
     _check_schil(schil)
-    return bool(
+    changed = (
         Lidmaatschap.objects.filter(pk=lidmaatschap_id, status=Lidmaatschap.Status.ACTIEF)
         .exclude(schil=schil)
-        .update(schil=schil)
+        .update(schil=schil, gevraagde_schil="", schil_gevraagd_op=None)
     )
+    if changed:
+        bump_content_version()  # update() sends no signal; core-only meetings open or close
+    return bool(changed)
+
+
+@transaction.atomic
+def membership_tier_request(*, lid: Lid, netwerk_id: int, schil: str) -> bool:
+    """A member asks to move to the other tier of a network they are active in; the
+    network's coordinators decide. Returns whether a request is now pending."""
+    _check_schil(schil)
+    return bool(
+        Lidmaatschap.objects.filter(
+            lid=lid, netwerk_id=netwerk_id, status=Lidmaatschap.Status.ACTIEF
+        )
+        .exclude(schil=schil)
+        .update(gevraagde_schil=schil, schil_gevraagd_op=timezone.now())
+    )
+
+
+def _decide_tier_request(lidmaatschap_id: int, *, accept: bool, message: str) -> bool:
+    # Locked and re-read, so two coordinators deciding at once send one mail.
+    lidmaatschap = (
+        Lidmaatschap.objects.select_for_update()
+        .filter(pk=lidmaatschap_id, status=Lidmaatschap.Status.ACTIEF)
+        .exclude(gevraagde_schil="")
+        .first()
+    )
+    if lidmaatschap is None:
+        return False
+    from berichten import services as mail
+
+    schil, asked_at = lidmaatschap.gevraagde_schil, lidmaatschap.schil_gevraagd_op
+    if accept:
+        lidmaatschap.schil = schil
+    lidmaatschap.gevraagde_schil = ""
+    lidmaatschap.schil_gevraagd_op = None
+    lidmaatschap.save(update_fields=["schil", "gevraagde_schil", "schil_gevraagd_op"])
+    mail.queue_tier_move_mail(
+        lidmaatschap,
+        accepted=accept,
+        schil=schil,
+        asked_at=asked_at or timezone.now(),
+        message=message,
+    )
+    return True
+
+
+@transaction.atomic
+def membership_tier_accept(*, lidmaatschap_id: int) -> bool:
+    """Grant a member's tier move; they are told by mail. Returns whether this call did."""
+    return _decide_tier_request(lidmaatschap_id, accept=True, message="")
+
+
+@transaction.atomic
+def membership_tier_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
+    """Refuse a member's tier move (they stay where they are); they are told by mail, with
+    the coordinator's message. Returns whether this call did."""
+    return _decide_tier_request(lidmaatschap_id, accept=False, message=message)
 
 
 # --- Accounts, profile, joining and leaving (members themselves) ---
@@ -93,7 +155,8 @@ def membership_request(*, lid: Lid, netwerk_id: int, schil: str, motivatie: str)
             "status": Lidmaatschap.Status.AANGEVRAAGD,
         },
     )
-    if not created and lidmaatschap.status == Lidmaatschap.Status.BEEINDIGD:
+    reopenable = {Lidmaatschap.Status.BEEINDIGD, Lidmaatschap.Status.AFGEWEZEN}
+    if not created and lidmaatschap.status in reopenable:
         lidmaatschap.status = Lidmaatschap.Status.AANGEVRAAGD
         lidmaatschap.schil = schil
         lidmaatschap.motivatie = motivatie
@@ -107,11 +170,45 @@ def membership_request(*, lid: Lid, netwerk_id: int, schil: str, motivatie: str)
 def membership_leave(*, lid: Lid, netwerk_id: int, today: date | None = None) -> bool:
     """End the member's own membership (or withdraw a request). Returns whether it changed."""
     today = today or timezone.localdate()
-    return bool(
-        Lidmaatschap.objects.filter(lid=lid, netwerk_id=netwerk_id)
-        .exclude(status=Lidmaatschap.Status.BEEINDIGD)
-        .update(status=Lidmaatschap.Status.BEEINDIGD, beeindigd_op=today)
+    left = Lidmaatschap.objects.filter(
+        lid=lid,
+        netwerk_id=netwerk_id,
+        status__in=[Lidmaatschap.Status.AANGEVRAAGD, Lidmaatschap.Status.ACTIEF],
+    ).update(
+        status=Lidmaatschap.Status.BEEINDIGD,
+        beeindigd_op=today,
+        gevraagde_schil="",
+        schil_gevraagd_op=None,
     )
+    if left:
+        bump_content_version()  # update() sends no signal; counts and visibility change
+    return bool(left)
+
+
+@transaction.atomic
+def lid_photo_set(*, lid: Lid, upload) -> None:
+    """Store a member's photo as a new JPEG of at most 800 px without EXIF (no GPS position,
+    camera or dates); the previous photo is deleted."""
+    validate_photo(upload)
+    content = reencode_photo(upload)
+    previous = lid.foto.name
+    # A random name: the file name of the upload may itself be personal ("jan-jansen.jpg").
+    lid.foto.save(f"{secrets.token_hex(16)}.jpg", content, save=False)
+    lid.save(update_fields=["foto"])
+    if previous:
+        transaction.on_commit(lambda: lid.foto.storage.delete(previous))
+
+
+@transaction.atomic
+def lid_photo_remove(*, lid: Lid) -> None:
+    """Delete a member's photo, file included."""
+    name = lid.foto.name
+    if not name:
+        return
+    storage = lid.foto.storage
+    lid.foto = ""
+    lid.save(update_fields=["foto"])
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def calendar_token_renew(*, lid: Lid) -> str:
@@ -123,13 +220,14 @@ def calendar_token_renew(*, lid: Lid) -> str:
 
 def member_data(*, lid: Lid) -> dict:
     """Everything the portal holds on a member, for the privacy download (AVG art. 15/20)."""
+    from berichten.selectors import mail_data_of
     from bijeenkomsten.models import Aanmelding
 
     user = lid.user
     profile = {
         field.name: getattr(lid, field.attname)
         for field in Lid._meta.concrete_fields
-        if field.name not in {"id", "user", "agenda_token"}
+        if field.name not in {"id", "user", "agenda_token", "foto"}
     }
     memberships = list(
         lid.lidmaatschappen.values(
@@ -153,11 +251,23 @@ def member_data(*, lid: Lid) -> dict:
             "date_joined": user.date_joined,
             "last_login": user.last_login,
         },
-        "profiel": profile,
+        "profiel": {**profile, "foto": _photo_for_download(lid)},
         "lidmaatschappen": memberships,
         "aanmeldingen": registrations,
         "mail": _mail_log_of(user),
+        **mail_data_of(lid),
     }
+
+
+def _photo_for_download(lid: Lid) -> dict | None:
+    # The photo is personal data too: it travels inside the JSON, so one file holds it all.
+    import base64
+
+    if not lid.foto:
+        return None
+    with lid.foto.open("rb") as photo:
+        content = photo.read()
+    return {"type": "image/jpeg", "base64": base64.b64encode(content).decode("ascii")}
 
 
 def _mail_log_of(user) -> list[dict]:
@@ -185,6 +295,7 @@ def account_delete(*, user) -> None:
 
     lid = Lid.objects.filter(user=user).first()
     if lid is not None:
+        _queue_departure_mail(lid)
         # Places held for meetings still to come are freed for the waiting list first.
         upcoming = Aanmelding.objects.filter(
             lid=lid, status__in=["aangemeld", "wachtlijst"], bijeenkomst__begin__gt=timezone.now()
@@ -194,8 +305,60 @@ def account_delete(*, user) -> None:
         Aanmelding.objects.filter(lid=lid).update(
             lid=None, gast_naam="", gast_email="", geanonimiseerd=True
         )
+        bump_content_version()  # update() sends no signal
+    if lid is not None:
+        lid_photo_remove(lid=lid)
     _delete_mail_log(user)
     user.delete()  # cascades to Lid, Lidmaatschap, allauth's EmailAddress and sessions
+
+
+def _queue_departure_mail(lid: Lid) -> None:
+    """Tell the coordinators of the member's networks (pending requests included) that the
+    member left the portal. Only the name travels, in the task's arguments: once the
+    account is gone nothing in the database may hold it, so the mail is not logged."""
+    from netwerken.models import Netwerk
+
+    netwerk_ids = list(
+        lid.lidmaatschappen.filter(
+            status__in=[Lidmaatschap.Status.AANGEVRAAGD, Lidmaatschap.Status.ACTIEF]
+        ).values_list("netwerk_id", flat=True)
+    )
+    coordinator_ids = list(
+        Netwerk.coordinators.through.objects.filter(netwerk_id__in=netwerk_ids)
+        .exclude(user_id=lid.user_id)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    if not coordinator_ids:
+        return
+    from functools import partial
+
+    from . import tasks
+
+    transaction.on_commit(
+        partial(tasks.send_departure_mails.delay, lid.naam, coordinator_ids, netwerk_ids)
+    )
+
+
+def departure_mails_send(*, naam: str, coordinator_ids: list[int], netwerk_ids: list[int]) -> int:
+    """Mail each coordinator which of their networks the deleted member belonged to."""
+    from django.contrib.auth import get_user_model
+
+    from netwerken.models import Netwerk
+    from portal.mail import render_mail
+
+    coordinators = get_user_model().objects.filter(pk__in=coordinator_ids, is_active=True)
+    sent = 0
+    for coordinator in coordinators:
+        netwerken = list(
+            Netwerk.objects.filter(pk__in=netwerk_ids, coordinators=coordinator).order_by("naam")
+        )
+        if netwerken:
+            render_mail(
+                "lid_vertrokken", {"naam": naam, "netwerken": netwerken}, to=coordinator.email
+            ).send(fail_silently=False)
+            sent += 1
+    return sent
 
 
 def _delete_mail_log(user) -> None:

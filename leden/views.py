@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netwerken.models import Netwerk
+from portal.permissions import can_see_member
 
 from . import services
 from .forms import MeedoenForm, ProfielForm
+from .models import Lid, Lidmaatschap
 from .selectors import lid_for_user
 
 
@@ -26,9 +28,13 @@ def _lid_or_404(request: HttpRequest):
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     lid = _lid_or_404(request)
-    form = ProfielForm(request.POST or None, instance=lid)
+    form = ProfielForm(request.POST or None, request.FILES or None, instance=lid)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if form.cleaned_data["foto"]:
+            services.lid_photo_set(lid=lid, upload=form.cleaned_data["foto"])
+        elif form.cleaned_data["foto_verwijderen"]:
+            services.lid_photo_remove(lid=lid)
         messages.success(request, _("Your profile has been saved."))
         return redirect("leden:profiel")
     memberships = lid.lidmaatschappen.select_related("netwerk").order_by("netwerk__naam")
@@ -37,6 +43,16 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
     context = {"form": form, "lid": lid, "memberships": memberships, "feed_url": feed_url}
     return render(request, "leden/profiel.html", context)
+
+
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's photo, for whoever may see the member's name (else 404, as if none)."""
+    lid = get_object_or_404(Lid.objects.only("pk", "user_id", "foto"), pk=pk)
+    if not lid.foto or not can_see_member(request.user, lid):
+        raise Http404
+    response = FileResponse(lid.foto.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
@@ -69,6 +85,23 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     netwerk = get_object_or_404(Netwerk, slug=slug)
     if services.membership_leave(lid=_lid_or_404(request), netwerk_id=netwerk.pk):
         messages.success(request, _("You have left %(netwerk)s.") % {"netwerk": netwerk.naam})
+    return redirect("leden:profiel")
+
+
+@login_required
+@require_POST
+def tier_move(request: HttpRequest, slug: str) -> HttpResponse:
+    netwerk = get_object_or_404(Netwerk, slug=slug)
+    schil = request.POST.get("schil", "")
+    if schil not in Lidmaatschap.Schil.values:
+        raise Http404
+    lid = _lid_or_404(request)
+    if services.membership_tier_request(lid=lid, netwerk_id=netwerk.pk, schil=schil):
+        messages.success(
+            request,
+            _("Your request has been sent to the coordinators of %(netwerk)s.")
+            % {"netwerk": netwerk.naam},
+        )
     return redirect("leden:profiel")
 
 

@@ -11,9 +11,11 @@ from django.urls import reverse
 from bijeenkomsten.models import Aanmelding
 from leden import services
 from leden.models import Lid, Lidmaatschap, User
-from tests import factories
+from tests import factories, mailfixtures
 
 pytestmark = pytest.mark.django_db
+
+eager_celery = mailfixtures.eager_celery  # tasks run in-process, mail lands in the outbox
 
 
 def test_sign_up_creates_a_member_profile_and_requires_verification(client):
@@ -133,13 +135,30 @@ def test_data_download_holds_profile_memberships_and_registrations(client, kern_
     assert data["aanmeldingen"][0]["bijeenkomst__titel"] == "Sociaal café"
 
 
-def test_account_deletion_leaves_no_trace_and_keeps_attendance_counts(client, twente):
+def test_data_download_holds_digest_consent_and_mail_preferences(client, kern_twente, twente):
+    from berichten import services as mail
+
+    lid = kern_twente.lid
+    mail.digest_request(lid=lid, frequentie="wekelijks", via="profiel")
+    mail.mail_preferences_save(lid=lid, keuzes={twente.pk: (False, "nooit")})
+    client.force_login(kern_twente)
+    data = client.get(reverse("leden:gegevens")).json()
+    [consent] = data["nieuwsbrief_toestemmingen"]
+    assert consent["frequentie"] == "wekelijks" and consent["gevraagd_via"] == "profiel"
+    [choice] = data["mailvoorkeuren"]
+    assert choice["netwerk__naam"] == twente.naam and choice["herinneringen"] is False
+
+
+def test_account_deletion_leaves_no_trace_and_keeps_attendance_counts(
+    client, twente, rotterdam, coordinator_twente, eager_celery, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
 
     lid = factories.LidFactory(naam="Zoë Verdwijn", user__email="zoe.verdwijn@example.org")
     factories.LidmaatschapFactory(lid=lid, netwerk=twente)
+    rotterdam.coordinators.add(factories.UserFactory(email="coord.rotterdam@example.org"))
     past = factories.BijeenkomstFactory(begin=timezone.now() - timedelta(days=20))
     factories.AanmeldingFactory(lid=lid, bijeenkomst=past, status="aanwezig")
     future = factories.BijeenkomstFactory(capaciteit=1)
@@ -148,7 +167,14 @@ def test_account_deletion_leaves_no_trace_and_keeps_attendance_counts(client, tw
     attended_before = Aanmelding.objects.filter(bijeenkomst=past, status="aanwezig").count()
 
     client.force_login(lid.user)
-    client.post(reverse("leden:verwijderen"), {"bevestig": "ja"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("leden:verwijderen"), {"bevestig": "ja"})
+
+    # Twente's coordinator is told, by name; Rotterdam's (not the member's network) is not.
+    departures = [m for m in mail.outbox if "account verwijderd" in m.subject]
+    assert [m.to for m in departures] == [[coordinator_twente.email]]
+    assert "Zoë Verdwijn" in departures[0].body and twente.naam in departures[0].body
+    assert "zoe.verdwijn@example.org" not in departures[0].body + departures[0].alternatives[0][0]
 
     assert not User.objects.filter(email="zoe.verdwijn@example.org").exists()
     assert Aanmelding.objects.filter(bijeenkomst=past, status="aanwezig").count() == attended_before

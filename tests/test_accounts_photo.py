@@ -1,0 +1,164 @@
+"""Profile photos: checked and re-encoded without EXIF, served only under the members rule."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import ExifTags, Image
+
+from leden.forms import ProfielForm
+from leden.models import Lid
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+GPS = ExifTags.IFD.GPSInfo
+
+
+def jpeg_with_gps(size=(1600, 1200)) -> bytes:
+    image = Image.new("RGB", size, "teal")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Telefoonmerk"
+    exif[ExifTags.Base.Orientation] = 1
+    gps = exif.get_ifd(GPS)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (52.0, 13.0, 12.5)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (6.0, 53.0, 40.0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def _profile_post(client, lid: Lid, **extra):
+    data = {k: v for k, v in ProfielForm(instance=lid).initial.items() if v is not None}
+    data = {k: v for k, v in data.items() if not (isinstance(v, bool) and not v)}
+    return client.post(reverse("leden:profiel"), {**data, **extra})
+
+
+def _private_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT).parent / "private"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_photo_is_stored_reencoded_small_and_without_exif(client, kern_twente):
+    original = jpeg_with_gps()
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(GPS)  # the test photo has GPS
+    client.force_login(kern_twente)
+    response = _profile_post(
+        client, kern_twente.lid, foto=SimpleUploadedFile("jan-in-enschede.jpg", original)
+    )
+    assert response.status_code == 302
+    lid = Lid.objects.get(pk=kern_twente.lid.pk)
+    assert lid.foto.name.startswith("leden/foto/") and "jan" not in lid.foto.name
+    with lid.foto.open("rb") as stored_file:
+        stored_bytes = stored_file.read()
+    stored = Image.open(io.BytesIO(stored_bytes))
+    assert stored.format == "JPEG"
+    assert max(stored.size) == 800  # re-encoded, scaled down
+    assert not stored.getexif() and "exif" not in stored.info
+    assert b"Telefoonmerk" not in stored_bytes and stored_bytes != original
+    # Not in the public media folder, and the storage refuses to make a public URL.
+    assert not any(Path(settings.MEDIA_ROOT).rglob("*.jpg"))
+    with pytest.raises(ValueError):
+        lid.foto.url  # noqa: B018
+    served = client.get(reverse("leden:foto", args=[lid.pk]))
+    assert b"".join(served.streaming_content) == stored_bytes
+
+
+def test_text_file_named_jpg_is_refused_in_dutch_and_nothing_is_stored(client, kern_twente):
+    client.force_login(kern_twente)
+    response = _profile_post(
+        client, kern_twente.lid, foto=SimpleUploadedFile("foto.jpg", b"dit is geen foto\n" * 50)
+    )
+    assert response.status_code == 200
+    assert "Dit bestand is geen afbeelding die we kunnen lezen" in response.content.decode()
+    assert not Lid.objects.get(pk=kern_twente.lid.pk).foto
+    assert _private_files() == []
+
+
+def test_gif_and_too_large_photos_are_refused_in_dutch(client, kern_twente):
+    client.force_login(kern_twente)
+    gif = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(gif, format="GIF")
+    response = _profile_post(
+        client, kern_twente.lid, foto=SimpleUploadedFile("a.gif", gif.getvalue())
+    )
+    assert "Upload een foto in JPEG, PNG of WebP" in response.content.decode()
+    big = SimpleUploadedFile("groot.jpg", jpeg_with_gps((100, 100)) + b"\0" * (5 * 1024 * 1024))
+    response = _profile_post(client, kern_twente.lid, foto=big)
+    assert "het maximum is 5,0" in response.content.decode()
+    assert _private_files() == []
+
+
+@pytest.fixture
+def photo_of_kern(kern_twente):
+    from leden.services import lid_photo_set
+
+    lid_photo_set(lid=kern_twente.lid, upload=SimpleUploadedFile("x.jpg", jpeg_with_gps()))
+    return reverse("leden:foto", args=[kern_twente.lid.pk])
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("visitor", 404),
+        ("lid_rotterdam", 404),
+        ("betrokken_twente", 200),
+        ("kern_twente", 200),
+        ("coordinator_twente", 200),
+        ("staff", 200),
+    ],
+)
+def test_photo_follows_the_fellow_members_rule(client, cast, photo_of_kern, who, status):
+    if who != "visitor":
+        client.force_login(cast[who])
+    assert client.get(photo_of_kern).status_code == status
+
+
+def test_ended_membership_hides_the_photo_from_former_fellows(client, cast, photo_of_kern, twente):
+    cast["kern_twente"].lid.lidmaatschappen.update(status="beeindigd")
+    client.force_login(cast["betrokken_twente"])
+    assert client.get(photo_of_kern).status_code == 404
+
+
+def test_removing_the_photo_deletes_the_file(
+    client, kern_twente, photo_of_kern, django_capture_on_commit_callbacks
+):
+    assert len(_private_files()) == 1
+    client.force_login(kern_twente)
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes after the commit
+        _profile_post(client, kern_twente.lid, foto_verwijderen="on")
+    assert not Lid.objects.get(pk=kern_twente.lid.pk).foto
+    assert _private_files() == []
+    assert client.get(photo_of_kern).status_code == 404
+
+
+def test_member_without_photo_answers_404(client, kern_twente):
+    other = factories.LidFactory()
+    client.force_login(kern_twente)
+    assert client.get(reverse("leden:foto", args=[other.pk])).status_code == 404
+
+
+def test_account_deletion_deletes_the_photo_file(
+    client, kern_twente, photo_of_kern, django_capture_on_commit_callbacks
+):
+    assert len(_private_files()) == 1
+    client.force_login(kern_twente)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("leden:verwijderen"), {"bevestig": "ja"})
+    assert _private_files() == []
+
+
+def test_data_download_holds_the_photo(client, kern_twente, photo_of_kern):
+    import base64
+
+    client.force_login(kern_twente)
+    data = client.get(reverse("leden:gegevens")).json()
+    with Lid.objects.get(pk=kern_twente.lid.pk).foto.open("rb") as stored:
+        assert base64.b64decode(data["profiel"]["foto"]["base64"]) == stored.read()
