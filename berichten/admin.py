@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import DigestToestemming, Verzending
+from .models import DigestToestemming, Mailvoorkeur, Verzending
 
 
 @admin.action(description=_("Send reminder now"))
@@ -86,3 +86,12 @@ class DigestToestemmingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Mailvoorkeur)
+class MailvoorkeurAdmin(admin.ModelAdmin):
+    list_display = ["lid", "netwerk", "herinneringen", "nieuwsbrief", "gewijzigd_op"]
+    list_filter = ["herinneringen", "nieuwsbrief", "netwerk"]
+    search_fields = ["lid__naam", "lid__user__email"]
+    list_select_related = ["lid", "netwerk"]
+    raw_id_fields = ["lid"]

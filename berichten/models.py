@@ -30,6 +30,7 @@ class Verzending(models.Model):
         GEANNULEERD = "geannuleerd", _("meeting cancelled")
         GEACCEPTEERD = "geaccepteerd", _("join request accepted")
         AFGEWEZEN = "afgewezen", _("join request declined")
+        SCHIL_BESLUIT = "schil_besluit", _("tier move decided")
         HERINNERING = REMINDER, _("reminder")
         DIGEST = DIGEST, _("newsletter digest")
         DIGEST_BEVESTIGEN = "digest_bevestigen", _("digest opt-in confirmation")
@@ -150,3 +151,49 @@ class DigestToestemming(models.Model):
     @property
     def actief(self) -> bool:
         return self.bevestigd_op is not None and self.ingetrokken_op is None
+
+
+class Mailvoorkeur(models.Model):
+    """A member's mail choice for one network: reminders on or off, and how often the digest.
+
+    Without a row for a network the member's profile choice (Lid.herinneringen, Lid.digest)
+    holds there. A digest still needs confirmed consent (DigestToestemming), whatever is chosen.
+    """
+
+    class Nieuwsbrief(models.TextChoices):
+        # The same values as Lid.Digest, so a choice compares with the profile's directly.
+        WEEKLY = "wekelijks", _("weekly")
+        MONTHLY = "maandelijks", _("monthly")
+        NEVER = "nooit", _("never")
+
+    lid = models.ForeignKey(
+        "leden.Lid",
+        on_delete=models.CASCADE,
+        related_name="mailvoorkeuren",
+        verbose_name=_("member"),
+    )
+    netwerk = models.ForeignKey(
+        "netwerken.Netwerk",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("network"),
+    )
+    herinneringen = models.BooleanField(_("meeting reminders"))
+    nieuwsbrief = models.CharField(_("newsletter digest"), max_length=12, choices=Nieuwsbrief)
+    gewijzigd_op = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail preference")
+        verbose_name_plural = _("mail preferences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lid", "netwerk"], name="mailvoorkeur_once_per_network"
+            ),
+            models.CheckConstraint(
+                condition=Q(nieuwsbrief__in=["wekelijks", "maandelijks", "nooit"]),
+                name="mailvoorkeur_nieuwsbrief_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lid} – {self.netwerk}"

@@ -9,5 +9,6 @@ urlpatterns = [
     path(
         "nieuwsbrief/bevestigen/<str:token>/", views.digest_confirm_view, name="digest_bevestigen"
     ),
+    path("voorkeuren/", views.mail_preferences_view, name="voorkeuren"),
     path("afmelden/<str:token>/", views.unsubscribe, name="afmelden"),
 ]

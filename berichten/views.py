@@ -1,4 +1,7 @@
-"""Digest opt-in, confirmation and one-click unsubscribe. The logic is in services."""
+"""Digest opt-in, confirmation, one-click unsubscribe and mail preferences per network.
+
+The logic is in services (writes) and selectors (reads).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from django.views.decorators.http import require_http_methods
 
 from leden.models import Lid
 
-from . import services
+from . import selectors, services
+from .models import Mailvoorkeur
 
 
 class DigestForm(forms.Form):
@@ -26,12 +30,57 @@ class DigestForm(forms.Form):
     akkoord = forms.BooleanField(label=services.CONSENT_TEXT, required=True)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def digest_request_view(request: HttpRequest) -> HttpResponse:
+def _get_lid_for_user(request: HttpRequest) -> Lid:
+    """The logged-in user's member profile; staff accounts without one get a 404."""
     lid = Lid.objects.filter(user=request.user).first()
     if lid is None:
         raise Http404
+    return lid
+
+
+class NetwerkVoorkeurForm(forms.Form):
+    """The choices for one network; the page shows one per active membership."""
+
+    herinneringen = forms.BooleanField(label=_("Reminders before meetings"), required=False)
+    nieuwsbrief = forms.ChoiceField(
+        label=_("Newsletter digest"), choices=Mailvoorkeur.Nieuwsbrief, widget=forms.RadioSelect
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mail_preferences_view(request: HttpRequest) -> HttpResponse:
+    """Reminders and digest per network; the profile's choice is the default."""
+    lid = _get_lid_for_user(request)
+    keuzes = selectors.mail_choices(lid)
+    forms_ = [
+        (
+            keuze,
+            NetwerkVoorkeurForm(
+                request.POST or None,
+                prefix=f"netwerk-{keuze.netwerk.pk}",
+                initial={"herinneringen": keuze.herinneringen, "nieuwsbrief": keuze.nieuwsbrief},
+            ),
+        )
+        for keuze in keuzes
+    ]
+    valid = [form.is_valid() for _keuze, form in forms_]  # every form, so each shows its errors
+    if request.method == "POST" and all(valid):
+        chosen = {keuze.netwerk.pk: form.cleaned_data for keuze, form in forms_}
+        services.mail_preferences_save(
+            lid=lid,
+            keuzes={pk: (c["herinneringen"], c["nieuwsbrief"]) for pk, c in chosen.items()},
+        )
+        messages.success(request, _("Your mail preferences have been saved."))
+        return redirect("berichten:voorkeuren")
+    context = {"lid": lid, "forms": forms_, "digest_actief": selectors.has_digest_consent(lid)}
+    return render(request, "berichten/voorkeuren.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def digest_request_view(request: HttpRequest) -> HttpResponse:
+    lid = _get_lid_for_user(request)
     form = DigestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.digest_request(

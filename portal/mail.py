@@ -29,8 +29,9 @@ def render_mail(
 ) -> EmailMultiAlternatives:
     """Build (not send) the mail `name` for `to`; attachments are (filename, content, mimetype)."""
     context = {"site_name": SITE_NAME, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    text = render_to_string(f"emails/{name}.txt", context)
+    subject = render_to_string(f"emails/{name}_subject.txt", context, using="text")
+    subject = " ".join(subject.split())
+    text = render_to_string(f"emails/{name}.txt", context, using="text")
     html = render_to_string(f"emails/{name}.html", context)
     message = EmailMultiAlternatives(
         subject=subject,

@@ -1,9 +1,15 @@
-"""Real parts for mail tests: an SMTP server on loopback and a way to read what it received."""
+"""Real parts for mail tests: an SMTP server on loopback and a way to read what it received.
+
+`python -m tests.mailfixtures <celery worker arguments>` starts a real worker whose sends skip
+the claim: the negative control of the race tests in tests/test_mail_worker.py.
+"""
 
 from __future__ import annotations
 
 import email
+import os
 import socket
+import sys
 import threading
 import time
 from email import policy
@@ -99,3 +105,37 @@ def text_part(message: EmailMessage) -> str:
 
 def html_part(message: EmailMessage) -> str:
     return message.get_body(preferencelist=("html",)).get_content()
+
+
+# --- Negative control: a worker without the claim ------------------------------------------
+
+
+def send_without_claim(pk: int, message, connection) -> bool:
+    """berichten.services._send_one minus its claim: no conditional UPDATE, so no row lock."""
+    from django.utils import timezone
+
+    from berichten import services
+    from berichten.models import Verzending
+
+    message.connection = connection
+    message.extra_headers.setdefault("Message-ID", services.message_id(pk))
+    message.send(fail_silently=False)
+    Verzending.objects.filter(pk=pk).update(status="verzonden", verzonden_op=timezone.now())
+    return True
+
+
+def run_worker_without_claim(argv: list[str]) -> None:
+    """A real Celery worker (same app, same tasks) in which every send skips the claim."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from berichten import services
+    from config.celery import app
+
+    services._send_one = send_without_claim
+    app.worker_main(["worker", *argv])
+
+
+if __name__ == "__main__":
+    run_worker_without_claim(sys.argv[1:])

@@ -67,6 +67,19 @@ def test_registration_confirmation_has_text_html_ics_and_auto_submitted(
     assert Verzending.objects.get().status == "verzonden"
 
 
+def test_plain_text_and_subject_are_not_html_escaped(
+    smtp, eager_celery, kern_twente, twente, django_capture_on_commit_callbacks
+):
+    bijeenkomst = factories.BijeenkomstFactory(titel="Kaas & Wijn 'n avond", netwerken=[twente])
+    aanmelding = factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=kern_twente.lid)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.queue_registration_mail(aanmelding.pk, "aangemeld")
+    [message] = smtp.messages
+    assert message["Subject"] == "Aanmelding bevestigd: Kaas & Wijn 'n avond"
+    assert "Kaas & Wijn 'n avond" in text_part(message)
+    assert "Kaas &amp; Wijn &#x27;n avond" in html_part(message)  # HTML is escaped, as it must
+
+
 def test_a_queued_mail_is_not_sent_when_the_transaction_rolls_back(
     smtp, eager_celery, kern_twente, django_capture_on_commit_callbacks
 ):
@@ -410,3 +423,87 @@ def test_mail_log_admin_lists_and_searches(client, staff, kern_twente, twente):
     assert response.status_code == 200
     assert response.content.decode().count(kern_twente.email) >= 2
     assert client.get("/admin/berichten/digesttoestemming/").status_code == 200
+
+
+def test_reminder_offsets_and_digest_morning_come_from_the_settings(settings, twente):
+    settings.BERICHTEN_HERINNERINGEN = {"default": ["3d"], "online": ["2h"]}
+    settings.BERICHTEN_DIGEST_WEEKDAY, settings.BERICHTEN_DIGEST_HOUR = 2, 9
+    fysiek = factories.BijeenkomstFactory(netwerken=[twente])
+    online = factories.BijeenkomstFactory(netwerken=[twente], soort="online", locatie="")
+    assert [label for label, _delta in services.reminder_offsets(fysiek)] == ["3d"]
+    assert [label for label, _delta in services.reminder_offsets(online)] == ["2h"]
+
+    monday = next_monday_morning()
+    wednesday = monday + timedelta(days=2)
+    assert services.digest_period("wekelijks", now=monday) is None
+    assert services.digest_period("wekelijks", now=wednesday.replace(hour=8)) is None
+    assert services.digest_period("wekelijks", now=wednesday.replace(hour=9)) is not None
+
+
+@pytest.mark.parametrize("naam", ["Jan Jansen", "Zoë & <Co>"])
+def test_digests_built_once_per_content_carry_each_members_own_name_address_and_links(
+    smtp, eager_celery, regions, twente, naam, django_capture_on_commit_callbacks
+):
+    now, leden = regions
+    tweede = factories.LidFactory(naam=naam)
+    factories.LidmaatschapFactory(lid=tweede, netwerk=twente, schil="betrokken")
+    consent(tweede)
+    run_digest(now, django_capture_on_commit_callbacks)
+
+    [eerste_mail] = smtp.to(leden["twente"].user.email)
+    [tweede_mail] = smtp.to(tweede.user.email)
+    assert text_part(eerste_mail) != text_part(tweede_mail)  # same content, other name and link
+    assert f"Beste {naam}," in text_part(tweede_mail)
+    assert (
+        f"<p>Beste {naam.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')},</p>"
+        in (html_part(tweede_mail))
+    )
+    assert "Twente thema" in text_part(tweede_mail)
+    assert tweede_mail["To"] == tweede.user.email
+    verzending = Verzending.objects.get(lid=tweede, soort="digest")
+    assert tweede_mail["Message-ID"] == f"<verzending-{verzending.pk}@regionet>"
+    links = {str(m["List-Unsubscribe"]).strip("<> ") for m in (eerste_mail, tweede_mail)}
+    assert len(links) == 2
+    token = services.unsubscribe_token(DigestToestemming.objects.get(lid=tweede))
+    url = str(tweede_mail["List-Unsubscribe"]).strip("<> ")
+    assert url.endswith(f"/berichten/afmelden/{token}/")
+    assert url in text_part(tweede_mail) and url in html_part(tweede_mail)
+
+
+def test_digest_with_many_meetings_keeps_its_lines_short_enough_for_plain_8bit_parts(
+    smtp, eager_celery, regions, twente, django_capture_on_commit_callbacks
+):
+    now, leden = regions
+    for i in range(25):
+        factories.BijeenkomstFactory(
+            titel=f"Casuïstiekoverleg wijkteams nummer {i}",
+            netwerken=[twente],
+            begin=now + timedelta(days=2, hours=i),
+        )
+    run_digest(now, django_capture_on_commit_callbacks)
+    [mail] = smtp.to(leden["twente"].user.email)
+    for part in (mail.get_body(("plain",)), mail.get_body(("html",))):
+        assert part["Content-Transfer-Encoding"] in ("7bit", "8bit")
+    assert html_part(mail).count("Casuïstiekoverleg wijkteams") == 25
+
+
+def test_prebuilt_digest_refused_for_good_is_marked_failed_and_a_temporary_refusal_retried(
+    smtp, regions
+):
+    now, leden = regions
+    periode = services.digest_period("wekelijks", now=now)
+    gone, busy = leden["twente"], leden["limburg"]
+    smtp.on_message = lambda message: "550 5.1.1 No such user"
+    assert services.send_digest_batch([gone.pk], periode, now=now) == 0
+    assert Verzending.objects.get(lid=gone).status == "mislukt"
+
+    smtp.on_message = lambda message: "451 4.3.0 Try again later"
+    with pytest.raises(services.TemporaryMailError):
+        services.send_digest_batch([gone.pk, busy.pk], periode, now=now)
+    verzending = Verzending.objects.get(lid=busy)
+    assert (verzending.status, verzending.pogingen) == ("wachtrij", 1)
+
+    smtp.on_message = None  # the task's retry
+    assert services.send_digest_batch([gone.pk, busy.pk], periode, now=now) == 1
+    assert [m["To"] for m in smtp.messages] == [busy.user.email]
+    assert Verzending.objects.get(lid=busy).status == "verzonden"

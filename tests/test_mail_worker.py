@@ -45,7 +45,7 @@ pytestmark = [
 
 
 class Worker:
-    def __init__(self, name: str, queue: str, smtp_port: int) -> None:
+    def __init__(self, name: str, queue: str, smtp_port: int, *, claim: bool = True) -> None:
         db = connection.settings_dict
         auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
         env = {
@@ -57,8 +57,10 @@ class Worker:
             "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test-secret",
         }
         self.lines: list[str] = []
+        # Without the claim: the same worker, with the claim taken out by tests/mailfixtures.py.
+        command = ["celery", "-A", "config", "worker"] if claim else ["tests.mailfixtures"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
+            [sys.executable, "-m", *command, "--pool=solo"]
             + ["-n", f"{name}@%h", "-Q", queue, "-l", "INFO"]
             + ["--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT,
@@ -94,8 +96,8 @@ def workers(smtp_server):
     queue = f"mailtest-{uuid.uuid4().hex[:8]}"
     started: list[Worker] = []
 
-    def start(name: str) -> Worker:
-        worker = Worker(name, queue, smtp_server.port)
+    def start(name: str, *, claim: bool = True) -> Worker:
+        worker = Worker(name, queue, smtp_server.port, claim=claim)
         started.append(worker)
         worker.wait_until(" ready.")
         return worker
@@ -115,9 +117,8 @@ def wait_for_all_sent(count: int, timeout: float = 60) -> None:
     raise AssertionError(f"only {Verzending.objects.filter(status='verzonden').count()} sent")
 
 
-def test_two_workers_running_the_reminder_job_at_once_send_each_registrant_one_mail(
-    workers, smtp_server
-):
+def race_two_reminder_runs(workers, smtp_server, *, claim: bool) -> Counter:
+    """Two workers run the reminder job for 40 registrants at once; mails per recipient."""
     netwerk = factories.NetwerkFactory(slug="twente")
     begin = timezone.now() + timedelta(hours=20)
     bijeenkomst = factories.BijeenkomstFactory(netwerken=[netwerk], begin=begin)
@@ -127,7 +128,7 @@ def test_two_workers_running_the_reminder_job_at_once_send_each_registrant_one_m
             bijeenkomst=bijeenkomst, lid=lid, aangemeld_op=timezone.now() - timedelta(days=3)
         )
     smtp_server.on_message = lambda message: time.sleep(0.01)  # let the two runs overlap
-    first, second = workers("w1"), workers("w2")
+    first, second = workers("w1", claim=claim), workers("w2", claim=claim)
 
     for _ in range(2):
         tasks.send_due_reminders.apply_async(queue=workers.queue)
@@ -136,10 +137,27 @@ def test_two_workers_running_the_reminder_job_at_once_send_each_registrant_one_m
     first.wait_until("succeeded", timeout=60)
     second.wait_until("succeeded", timeout=60)
     wait_for_all_sent(40)
+    time.sleep(0.5)  # anything extra would arrive now
+    return Counter(smtp_server.recipients())
 
-    received = Counter(smtp_server.recipients())
+
+def test_two_workers_running_the_reminder_job_at_once_send_each_registrant_one_mail(
+    workers, smtp_server
+):
+    received = race_two_reminder_runs(workers, smtp_server, claim=True)
     assert len(received) == 40
     assert set(received.values()) == {1}
+
+
+def test_negative_control_without_the_claim_two_workers_send_duplicates(workers, smtp_server):
+    """The same race with the claim taken out of the workers: duplicates, so the test above
+    can fail. Both runs read the 40 queued rows before either has sent much (each mail takes
+    the SMTP server 10 ms), so nearly every registrant gets two."""
+    received = race_two_reminder_runs(workers, smtp_server, claim=False)
+    print(f"without the claim: {sum(received.values())} mails to {len(received)} registrants")
+    assert len(received) == 40
+    assert sum(received.values()) > 40
+    assert max(received.values()) == 2
 
 
 def test_worker_killed_halfway_through_a_digest_batch_then_rerun_sends_exactly_the_rest(
