@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Alarm, Calendar, Event
 
 from .models import Bijeenkomst
@@ -20,11 +21,14 @@ def meeting_uid(bijeenkomst: Bijeenkomst) -> str:
     return f"bijeenkomst-{bijeenkomst.pk}@regionet"
 
 
-def meeting_calendar(bijeenkomsten: Iterable[Bijeenkomst], *, method: str = "PUBLISH") -> bytes:
+def meeting_calendar(
+    bijeenkomsten: Iterable[Bijeenkomst], *, method: str = "PUBLISH", alarm: bool = True
+) -> bytes:
     """One VCALENDAR with a VEVENT per meeting (times in Europe/Amsterdam, with a VTIMEZONE).
 
     SEQUENCE follows `Bijeenkomst.sequence` and a cancelled meeting carries STATUS:CANCELLED, so
-    clients that already hold the event replace it.
+    clients that already hold the event replace it. `alarm`: a reminder an hour before, for
+    one's own meeting; feeds go without, or every meeting of a network would ring.
     """
     cal = Calendar()
     cal.add("prodid", "-//Regionet//Bijeenkomsten//NL")
@@ -46,16 +50,17 @@ def meeting_calendar(bijeenkomsten: Iterable[Bijeenkomst], *, method: str = "PUB
         if place:
             event.add("location", place)
         elif bijeenkomst.online_link:
-            event.add("location", bijeenkomst.online_link)
+            # The join link is for registrants, on the meeting page only: feeds are shared.
+            event.add("location", gettext("online"))
         description = bijeenkomst.beschrijving or bijeenkomst.thema
         if description:
             event.add("description", description)
-        if not bijeenkomst.geannuleerd:
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", bijeenkomst.titel)
-            alarm.add("trigger", timedelta(hours=-1))
-            event.add_component(alarm)
+        if alarm and not bijeenkomst.geannuleerd:
+            reminder = Alarm()
+            reminder.add("action", "DISPLAY")
+            reminder.add("description", bijeenkomst.titel)
+            reminder.add("trigger", timedelta(hours=-1))
+            event.add_component(reminder)
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -245,6 +245,8 @@ class Materiaal(models.Model):
 
 
 LIVE_STATUSES = ("aangemeld", "wachtlijst", "aanwezig")
+# A registration that fills a place: confirmed (guests confirm by mail), not waiting.
+TAKES_A_PLACE = Q(status__in=["aangemeld", "aanwezig"], bevestigd=True)
 
 
 class Aanmelding(models.Model):

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from netwerken.models import Netwerk
 from portal.permissions import visible_meetings
 
-from .models import Bijeenkomst, Programmaonderdeel
-
-TAKEN = Q(aanmeldingen__status__in=["aangemeld", "aanwezig"], aanmeldingen__bevestigd=True)
+from .models import TAKES_A_PLACE, Aanmelding, Bijeenkomst, Programmaonderdeel
 
 
 def _organisers() -> Prefetch:
@@ -20,8 +28,19 @@ def _organisers() -> Prefetch:
 
 
 def with_listing_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
-    """What a meeting list shows: organisers and the number of places taken."""
-    queryset = queryset.annotate(bezet=Count("aanmeldingen", filter=TAKEN))
+    """What a meeting list shows: organisers and the number of places taken.
+
+    The count is a correlated subquery rather than a join: it runs for the rows on the page
+    only, and counting the pages stays a plain count of meetings.
+    """
+    taken = (
+        Aanmelding.objects.filter(TAKES_A_PLACE, bijeenkomst=OuterRef("pk"))
+        .order_by()
+        .values("bijeenkomst")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = queryset.annotate(bezet=Coalesce(Subquery(taken, output_field=IntegerField()), 0))
     return queryset.prefetch_related(_organisers()) if prefetch else queryset
 
 

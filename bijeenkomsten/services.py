@@ -7,23 +7,33 @@ can never fill more places than the meeting has.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from berichten.services import queue_registration_mail
 from leden.models import Lid, Lidmaatschap
+from netwerken.models import Netwerk
+from portal.pagecache import bump_content_version
 
-from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst
+from .models import (
+    LIVE_STATUSES,
+    TAKES_A_PLACE,
+    Aanmelding,
+    Bijeenkomst,
+    Halfjaarprogramma,
+    Programmaonderdeel,
+)
 
 GUEST_TOKEN_SALT = "bijeenkomsten.gast-bevestigen"
 GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
-TAKES_A_PLACE = Q(status__in=["aangemeld", "aanwezig"], bevestigd=True)
 WAITING_ORDER = ["-voorrang", "aangemeld_op", "id"]
 
 
@@ -224,16 +234,7 @@ def waiting_list_position(aanmelding: Aanmelding) -> int | None:
 # Writes behind the coordinators' admin: planning, publishing and running meetings. The admin
 # only collects input and calls these; mails are queued through berichten.services inside the
 # transaction (that module queues them once the transaction commits).
-# Imports sit here, not at the top, because this section is appended to a file others edit.
-from collections.abc import Iterable  # noqa: E402
-from datetime import date, timedelta  # noqa: E402
 
-from django.db.models import F  # noqa: E402
-from django.utils.text import slugify  # noqa: E402
-
-from netwerken.models import Netwerk  # noqa: E402
-
-from .models import Halfjaarprogramma, Programmaonderdeel  # noqa: E402
 
 PROPOSAL_INTERVAL = timedelta(weeks=6)
 PROPOSAL_DURATION = timedelta(hours=2)
@@ -297,11 +298,11 @@ def programme_publish(*, programma_id: int, now: datetime | None = None) -> bool
     conditional update), so the digest never announces a programme twice. Returns whether
     this call published it.
     """
-    return bool(
-        Halfjaarprogramma.objects.filter(pk=programma_id, gepubliceerd=False).update(
-            gepubliceerd=True, gepubliceerd_op=now or timezone.now()
-        )
+    published = Halfjaarprogramma.objects.filter(pk=programma_id, gepubliceerd=False).update(
+        gepubliceerd=True, gepubliceerd_op=now or timezone.now()
     )
+    bump_content_version()  # update() sends no signal
+    return bool(published)
 
 
 @transaction.atomic
@@ -380,6 +381,7 @@ def meeting_cancel(*, bijeenkomst_id: int) -> bool:
         geannuleerd=True, sequence=F("sequence") + 1, gewijzigd_op=timezone.now()
     )
     if cancelled:
+        bump_content_version()  # update() sends no signal
         mail.queue_meeting_update_mails(bijeenkomst_id, "geannuleerd")
     return bool(cancelled)
 
@@ -422,4 +424,5 @@ def meeting_mark_attendance(
     changed += rows.filter(pk__in=list(afwezig), status="aanwezig").update(
         status="aangemeld", gewijzigd_op=now
     )
+    bump_content_version()  # update() sends no signal
     return changed

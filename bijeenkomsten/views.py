@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from leden.models import Lid
 from leden.selectors import lid_for_user
 from netwerken.models import Netwerk
+from portal import pagecache
 from portal.permissions import can_view_programme, visible_meetings
 
 from . import selectors, services
 from .forms import AgendaFilterForm, ArchiveFilterForm, GuestRegistrationForm
+from .ics import meeting_calendar
 from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma
 from .selectors import (
     filter_meetings,
@@ -47,50 +49,61 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+@pagecache.whole_page
 def agenda(request: HttpRequest) -> HttpResponse:
-    networks = _networks()
-    form = AgendaFilterForm(request.GET or None, networks=networks)
-    meetings = filter_meetings(upcoming_meetings(request.user), **form.filters())
-    context = {
-        "form": form,
-        "page": _page(request, meetings),
-        "query": _query_without_page(request),
-        "networks": networks,
-    }
-    return render(request, "bijeenkomsten/agenda.html", context)
+    def content() -> dict:
+        networks = _networks()
+        form = AgendaFilterForm(request.GET or None, networks=networks)
+        meetings = filter_meetings(upcoming_meetings(request.user), **form.filters())
+        return {"form": form, "page": _page(request, meetings), "networks": networks}
+
+    return pagecache.render_cached(
+        request,
+        "bijeenkomsten/agenda.html",
+        {"content": content, "query": _query_without_page(request)},
+    )
 
 
+@pagecache.whole_page
 def archive(request: HttpRequest) -> HttpResponse:
-    form = ArchiveFilterForm(request.GET or None, networks=_networks())
-    meetings = filter_meetings(past_meetings(request.user), **form.filters())
-    context = {
-        "form": form,
-        "page": _page(request, meetings),
-        "query": _query_without_page(request),
+    def content() -> dict:
+        form = ArchiveFilterForm(request.GET or None, networks=_networks())
+        meetings = filter_meetings(past_meetings(request.user), **form.filters())
+        return {"form": form, "page": _page(request, meetings)}
+
+    return pagecache.render_cached(
+        request,
+        "bijeenkomsten/archief.html",
+        {"content": content, "query": _query_without_page(request)},
+    )
+
+
+def _meeting_box(bijeenkomst: Bijeenkomst) -> dict:
+    return {
+        "bijeenkomst": bijeenkomst,
+        "open": services.is_registration_open(bijeenkomst),
+        "vol": bijeenkomst.capaciteit is not None and bijeenkomst.bezet >= bijeenkomst.capaciteit,
     }
-    return render(request, "bijeenkomsten/archief.html", context)
 
 
+@pagecache.whole_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    bijeenkomst = meeting_for_page(request.user, slug)
+    bijeenkomst = pagecache.remember(
+        request, "meeting", lambda: meeting_for_page(request.user, slug)
+    )
     if bijeenkomst is None:
         raise Http404  # the same answer whether it does not exist or is hidden
     lid = lid_for_user(request.user)
     aanmelding = None
     if lid is not None:
-        aanmelding = bijeenkomst.aanmeldingen.filter(
-            lid=lid, status__in=["aangemeld", "wachtlijst", "aanwezig"]
-        ).first()
+        aanmelding = bijeenkomst.aanmeldingen.filter(lid=lid, status__in=LIVE_STATUSES).first()
     context = {
-        "bijeenkomst": bijeenkomst,
+        **_meeting_box(bijeenkomst),
         "lid": lid,
         "aanmelding": aanmelding,
         "wachtpositie": services.waiting_list_position(aanmelding) if aanmelding else None,
-        "open": services.is_registration_open(bijeenkomst),
-        "vol": bijeenkomst.capaciteit is not None and bijeenkomst.bezet >= bijeenkomst.capaciteit,
-        "guest_form": GuestRegistrationForm(),
     }
-    return render(request, "bijeenkomsten/detail.html", context)
+    return pagecache.render_cached(request, "bijeenkomsten/detail.html", context)
 
 
 def _visible_or_404(request: HttpRequest, slug: str):
@@ -139,10 +152,12 @@ def cancel(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(bijeenkomst)
 
 
-@require_POST
 def register_guest(request: HttpRequest, slug: str) -> HttpResponse:
+    """A guest's registration for an open meeting: a form, then a confirmation link by mail."""
     bijeenkomst = _visible_or_404(request, slug)
-    form = GuestRegistrationForm(request.POST)
+    if bijeenkomst.doelgroep != Bijeenkomst.Doelgroep.OPEN:
+        raise Http404
+    form = GuestRegistrationForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
             services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, **form.cleaned_data)
@@ -154,13 +169,9 @@ def register_guest(request: HttpRequest, slug: str) -> HttpResponse:
                 "bijeenkomsten/gast_mail_verstuurd.html",
                 {"bijeenkomst": bijeenkomst, "email": form.cleaned_data["gast_email"]},
             )
-    context = {
-        "bijeenkomst": bijeenkomst,
-        "guest_form": form,
-        "open": services.is_registration_open(bijeenkomst),
-        "vol": bijeenkomst.capaciteit is not None and bijeenkomst.bezet >= bijeenkomst.capaciteit,
-    }
-    return render(request, "bijeenkomsten/detail.html", context, status=400)
+    context = {**_meeting_box(bijeenkomst), "guest_form": form}
+    status = 400 if form.is_bound else 200
+    return render(request, "bijeenkomsten/gast_aanmelden.html", context, status=status)
 
 
 def confirm_guest(request: HttpRequest, token: str) -> HttpResponse:
@@ -177,53 +188,73 @@ def confirm_guest(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
-    from .ics import meeting_calendar  # built by the mail work; shared with the feeds
-
     bijeenkomst = _visible_or_404(request, slug)
     response = HttpResponse(meeting_calendar([bijeenkomst]), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{bijeenkomst.slug}.ics"'
     return response
 
 
-def programme(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpResponse:
-    netwerk = get_object_or_404(Netwerk.objects.select_related("koepel"), slug=slug)
-    programma = get_object_or_404(Halfjaarprogramma, netwerk=netwerk, jaar=jaar, helft=helft)
-    if not can_view_programme(request.user, programma):
-        raise Http404
-    meetings = with_listing_data(
-        visible_meetings(request.user).filter(programma=programma).order_by("begin", "id")
+def _programme_page(user, slug: str, jaar: int, helft: int) -> dict | None:
+    programma = (
+        Halfjaarprogramma.objects.select_related("netwerk__koepel")
+        .filter(netwerk__slug=slug, jaar=jaar, helft=helft)
+        .first()
     )
+    if programma is None or not can_view_programme(user, programma):
+        return None
     previous_half = (jaar, 1) if helft == 2 else (jaar - 1, 2)
     next_half = (jaar, 2) if helft == 1 else (jaar + 1, 1)
     neighbours = {
         (p.jaar, p.helft): p
-        for p in Halfjaarprogramma.objects.filter(netwerk=netwerk, gepubliceerd=True).filter(
-            jaar__in=[previous_half[0], next_half[0]]
+        for p in Halfjaarprogramma.objects.filter(
+            netwerk=programma.netwerk, gepubliceerd=True, jaar__in=[previous_half[0], next_half[0]]
         )
     }
-    context = {
-        "netwerk": netwerk,
+    meetings = with_listing_data(
+        visible_meetings(user).filter(programma=programma).order_by("begin", "id")
+    )
+    return {
+        "netwerk": programma.netwerk,
         "programma": programma,
-        "meetings": meetings,
+        "meetings": list(meetings),
         "vorige": neighbours.get(previous_half),
         "volgende": neighbours.get(next_half),
     }
-    return render(request, "bijeenkomsten/programma.html", context)
+
+
+@pagecache.whole_page
+def programme(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpResponse:
+    context = pagecache.remember(
+        request, "programme", lambda: _programme_page(request.user, slug, jaar, helft)
+    )
+    if context is None:
+        raise Http404
+    return pagecache.render_cached(request, "bijeenkomsten/programma.html", context)
 
 
 def _calendar_response(meetings, filename: str) -> HttpResponse:
-    from .ics import meeting_calendar  # built by the mail work; shared with the feeds
-
-    response = HttpResponse(meeting_calendar(meetings), content_type="text/calendar")
+    response = HttpResponse(meeting_calendar(meetings, alarm=False), content_type="text/calendar")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
+@pagecache.whole_page
 def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """A network's open meetings, for subscribing in a calendar app (no login)."""
-    netwerk = get_object_or_404(Netwerk, slug=slug)
-    meetings = selectors.feed_meetings(visible_meetings(AnonymousUser()).filter(netwerken=netwerk))
-    return _calendar_response(meetings, f"{netwerk.slug}.ics")
+
+    def calendar() -> bytes | None:
+        netwerk = Netwerk.objects.filter(slug=slug).first()
+        if netwerk is None:
+            return None
+        anonymous = visible_meetings(AnonymousUser()).filter(netwerken=netwerk)
+        return meeting_calendar(selectors.feed_meetings(anonymous), alarm=False)
+
+    body = pagecache.remember(request, "network-feed", calendar)
+    if body is None:
+        raise Http404
+    response = HttpResponse(body, content_type="text/calendar")
+    response["Content-Disposition"] = f'inline; filename="{slug}.ics"'
+    return response
 
 
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:

@@ -55,10 +55,14 @@ def network_for_page(slug: str, *, today: date) -> Netwerk | None:
     )
 
 
-def fellow_members(user, netwerk: Netwerk) -> list:
+FELLOW_MEMBERS_SHOWN = 100
+
+
+def fellow_members(user, netwerk: Netwerk, *, limit: int = FELLOW_MEMBERS_SHOWN) -> list:
     """Names of a network's active members, for its members, coordinators and staff only.
 
     The public sees counts only. Organisation and e-mail show where the member allowed it.
+    At most `limit`, core first: the page states the totals.
     """
     from portal.permissions import active_network_ids, coordinated_network_ids, is_portal_staff
 
@@ -67,7 +71,7 @@ def fellow_members(user, netwerk: Netwerk) -> list:
     members = (
         Lidmaatschap.objects.filter(netwerk=netwerk, status=Lidmaatschap.Status.ACTIEF)
         .select_related("lid__user")
-        .order_by("schil", "lid__naam")
+        .order_by("-schil", "lid__naam")  # "kern" sorts after "betrokken": core first
     )
     if not is_portal_staff(user):
         # The permission check rides along in the same query.
@@ -78,4 +82,4 @@ def fellow_members(user, netwerk: Netwerk) -> list:
                 )
             )
         )
-    return list(members)
+    return list(members[:limit])

@@ -1,15 +1,18 @@
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 
 from bijeenkomsten.models import Halfjaarprogramma
 from bijeenkomsten.selectors import upcoming_and_past_meetings
+from portal import pagecache
 
 from .selectors import fellow_members, network_for_page
 
 
+@pagecache.whole_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    netwerk = network_for_page(slug, today=timezone.localdate())
+    netwerk = pagecache.remember(
+        request, "network", lambda: network_for_page(slug, today=timezone.localdate())
+    )
     if netwerk is None:
         raise Http404
     programma = None
@@ -20,12 +23,11 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             helft=netwerk.programma_helft,
             themas=netwerk.programma_themas,
         )
-    upcoming, past = upcoming_and_past_meetings(request.user, netwerk=netwerk, limit=10)
-    context = {
-        "netwerk": netwerk,
-        "programma": programma,
-        "upcoming": upcoming,
-        "past": past,
-        "fellow_members": fellow_members(request.user, netwerk),
-    }
-    return render(request, "netwerken/detail.html", context)
+
+    def content() -> dict:
+        upcoming, past = upcoming_and_past_meetings(request.user, netwerk=netwerk, limit=10)
+        members = fellow_members(request.user, netwerk)
+        return {"upcoming": upcoming, "past": past, "fellow_members": members}
+
+    context = {"netwerk": netwerk, "programma": programma, "content": content}
+    return pagecache.render_cached(request, "netwerken/detail.html", context)

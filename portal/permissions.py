@@ -146,3 +146,41 @@ def admin_network_scope(user: User) -> QuerySet | None:
     if not user.is_authenticated:
         return Netwerk.objects.none().values_list("pk", flat=True)
     return coordinated_network_ids(user).values_list("pk", flat=True)
+
+
+# --- Two-factor authentication ---
+
+
+def needs_two_factor(user: User) -> bool:
+    """Staff and coordinators handle other people's data: they need TOTP before the admin."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_staff or user.is_superuser or coordinated_network_ids(user).exists()
+
+
+def has_two_factor(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# --- Members' personal data (names, photos) ---
+
+
+def can_see_member(user: User, lid) -> bool:
+    """The fellow-members rule for one member: the member themselves, staff, and the active
+    members and coordinators of a network in which `lid` is an active member."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if lid.user_id == user.pk or is_portal_staff(user):
+        return True
+    from leden.models import Lidmaatschap
+
+    shared = Q(netwerk_id__in=active_network_ids(user)) | Q(
+        netwerk_id__in=coordinated_network_ids(user)
+    )
+    return Lidmaatschap.objects.filter(
+        shared,
+        lid=lid,
+        status=Lidmaatschap.Status.ACTIEF,
+    ).exists()

@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from bijeenkomsten import services
 from bijeenkomsten.models import Aanmelding
+from portal import pagecache
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +122,11 @@ def test_guests_cannot_register_for_members_only_meetings():
 
 def test_registration_queues_a_mail_after_commit(django_capture_on_commit_callbacks):
     bijeenkomst = meeting()
+    lid = member()
     with django_capture_on_commit_callbacks() as callbacks:
-        services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member())
-    assert len(callbacks) == 1
+        services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+    # One mail task, and one invalidation of the cached pages, both only after the commit.
+    mails = [c for c in callbacks if getattr(c, "func", None) is not None]
+    assert len(mails) == 1 and "send_mails" in repr(mails[0])
+    pending = transaction.get_connection().run_on_commit
+    assert [entry[1] for entry in pending].count(pagecache._bump) == 1

@@ -1,0 +1,205 @@
+"""Rendered parts of the members' pages, kept in the shared cache.
+
+Every entry is stored with the content version it was made at, and read together with the
+current version in one round trip (MGET); an entry of an older version counts as missing.
+Saving or deleting anything a page shows (a meeting, programme, registration, membership,
+network …) bumps the version, so a change, one's own registration included, shows on the
+next request. Keys hold what the viewer may see and the page's address. The short lifetime
+covers what time alone changes: registration closing, a meeting passing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import CharField, Value
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
+
+VERSION_KEY = "pagecache:version"
+LIFETIME = 60  # seconds
+
+
+def _new_version() -> int:
+    # Start from the clock, so a version lost from the cache is never reused.
+    cache.add(VERSION_KEY, time.time_ns())
+    return cache.get(VERSION_KEY)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache (evicted or new)
+        _new_version()
+
+
+def bump_content_version(**_signal_kwargs: Any) -> None:
+    """Invalidate every cached page: now, and again when the transaction commits, since a
+    reader between the two may have cached rows from before the commit."""
+    _bump()
+    # Once per transaction however many rows it saves (run_on_commit holds (ids, func, robust)).
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _bump for entry in pending):
+        transaction.on_commit(_bump)
+
+
+def _get(request: HttpRequest, key: str | None) -> Any:
+    """The entry under `key` if it is of the current version, else None; notes the version.
+
+    Near the end of its lifetime an entry counts as missing for one reader now and then,
+    the more often the closer the end and the longer it took to make ("probabilistic early
+    expiration"): one request makes it anew while the others still get it, instead of all
+    of them at once when it expires.
+    """
+    found = cache.get_many([VERSION_KEY] if key is None else [VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or _new_version()
+    if not hasattr(request, "_content_version"):
+        request._content_version = version  # one version for everything on this page
+    entry = found.get(key) if key is not None else None
+    if entry is None or entry[0] != request._content_version:
+        return None
+    _, expires, cost, value = entry
+    if time.time() - cost * math.log(1.0 - random.random()) >= expires:  # noqa: S311
+        return None
+    return value
+
+
+def _set(request: HttpRequest, key: str, value: Any, *, cost: float = 0.0) -> None:
+    """Keep `value` for this content version; `cost`: seconds it took to make."""
+    entry = (request._content_version, time.time() + LIFETIME, cost, value)
+    cache.set(key, entry, LIFETIME)
+
+
+def _key(name: str, text: str) -> str:
+    return f"pagecache:{name}:{hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()}"
+
+
+def audience(user) -> str:
+    """What decides which meetings and members this user sees, as a short string: their
+    memberships with tier and status, the networks they coordinate, staff rights."""
+    from leden.models import Lidmaatschap
+    from netwerken.models import Netwerk
+    from portal.permissions import is_portal_staff
+
+    if not user.is_authenticated:
+        return "anon"
+    if is_portal_staff(user):
+        return "staff"
+    rows = (
+        Lidmaatschap.objects.filter(lid__user=user)
+        .order_by()
+        .values_list("netwerk_id", "schil", "status")
+        .union(
+            Netwerk.objects.filter(coordinators=user)
+            .order_by()
+            .values_list("pk", Value("coordinator", CharField()), Value("", CharField()))
+        )
+    )
+    return "|".join(sorted(f"{n}:{schil}:{status}" for n, schil, status in rows)) or "account"
+
+
+def _audience_of(request: HttpRequest) -> str:
+    if not request.user.is_authenticated:
+        _get(request, None)  # just the version
+        return "anon"
+    key = f"pagecache:audience:{request.user.pk}"
+    value = _get(request, key)
+    if value is None:
+        value = audience(request.user)
+        _set(request, key, value)
+    return value
+
+
+def page_key(request: HttpRequest) -> str:
+    """The cache key of what `request` shows (for `{% cache %}` and `remember`)."""
+    if not hasattr(request, "_page_key"):
+        viewer = _audience_of(request)
+        request._page_key = f"{request._content_version}:{viewer}:{request.get_full_path()}"
+    return request._page_key
+
+
+_MISSING = object()
+
+
+def remember(request: HttpRequest, name: str, build: Callable[[], Any]) -> Any:
+    """`build()`'s result for this page and viewer, from the cache when it is there."""
+    key = _key(name, page_key(request))
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(key, value, LIFETIME)
+    return value
+
+
+def render_cached(
+    request: HttpRequest, template: str, context: dict, status: int | None = None
+) -> HttpResponse:
+    """Render a page whose template keeps its costly part in
+    `{% cache page_cache_seconds "name" page_key %}`.
+
+    `context["content"]`, if given, is a function: it runs only when that cached part is
+    missing, so a cached page costs no query for it.
+    """
+    if "content" in context:
+        context = {**context, "content": SimpleLazyObject(context["content"])}
+    context = {"page_key": page_key(request), "page_cache_seconds": LIFETIME, **context}
+    return render(request, template, context, status=status)
+
+
+def _whole_page_key(request: HttpRequest) -> str | None:
+    """Whose copy of the page this request may get, or None when it must be made afresh.
+
+    Visitors share one copy. A member gets their own, since it shows their registration and
+    holds a CSRF token, which is bound to their CSRF cookie: the key holds that cookie too.
+    """
+    if request.method != "GET" or len(messages.get_messages(request)):
+        return None  # a message must show once, so that page is made for this request only
+    path = request.get_full_path()
+    if not request.user.is_authenticated:
+        return _key("visitor", path)
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    if not csrf_cookie:
+        return None
+    return _key("member", f"{request.user.pk}:{csrf_cookie}:{path}")
+
+
+def whole_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the whole page from the cache when the viewer saw it at this content version:
+    one lookup, no template. Only a 200 that sets no cookie and holds no message is kept;
+    a visitor's copy holds no CSRF token (it would be someone else's)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        key = _whole_page_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        cached = _get(request, key)
+        if cached is not None:
+            headers, content = cached
+            return HttpResponse(content, headers=headers)
+        started = time.perf_counter()
+        response = view(request, *args, **kwargs)
+        visitor = not request.user.is_authenticated
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not len(messages.get_messages(request))
+            and not (visitor and request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        ):
+            cost = time.perf_counter() - started
+            _set(request, key, (dict(response.headers), response.content), cost=cost)
+        return response
+
+    return wrapper
