@@ -7,4 +7,4 @@ COPY . .
 RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput \
  && python manage.py compilemessages -l nl 2>/dev/null || true
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

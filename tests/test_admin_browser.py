@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
+from tests.accountfixtures import give_totp
 
 
 def _reload_live_server_middleware(live_server) -> None:
@@ -32,6 +33,7 @@ def test_coordinator_adds_meeting_inline_publishes_and_agenda_shows_it(
     programma = factories.HalfjaarprogrammaFactory(netwerk=twente, gepubliceerd=False)
 
     # Log in without the login page (that is routed through allauth elsewhere).
+    give_totp(coordinator_twente)  # the admin is closed to coordinators without TOTP
     client = Client()
     client.force_login(coordinator_twente)
     page.context.add_cookies(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from bijeenkomsten import services
 from bijeenkomsten.models import Aanmelding, Bijeenkomst, Halfjaarprogramma
 from tests import factories
+from tests.accountfixtures import give_totp
 from tests.test_admin_scope import changeform_data
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def coordinator_client(client, coordinator_twente):
+    give_totp(coordinator_twente)  # the admin is closed to coordinators without TOTP
     client.force_login(coordinator_twente)
     return client
 
