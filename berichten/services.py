@@ -38,6 +38,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 
 from bijeenkomsten.models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
 from leden.models import Lid, Lidmaatschap
@@ -875,10 +876,10 @@ class _RawMail:
 
 # --- Digest consent (double opt-in) ---------------------------------------------------------
 
-CONSENT_TEXT = (
-    "Ik wil de nieuwsbrief van Regionet ontvangen: de komende bijeenkomsten van mijn netwerken, "
-    "open bijeenkomsten in de buurt, nieuwe programma's en verslagen. Ik kan me met één klik "
-    "afmelden."
+# Shown beside the checkbox; the text as the member read it is stored with the consent.
+CONSENT_TEXT = gettext_lazy(
+    "I want to receive the Regionet newsletter: the coming meetings of my networks, open "
+    "meetings nearby, new programmes and reports. I can unsubscribe with one click."
 )
 
 
@@ -903,7 +904,11 @@ def digest_request(*, lid: Lid, frequentie: str, via: str) -> DigestToestemming:
     now = timezone.now()
     if toestemming is None:
         toestemming = DigestToestemming.objects.create(
-            lid=lid, frequentie=frequentie, tekst=CONSENT_TEXT, gevraagd_via=via, gevraagd_op=now
+            lid=lid,
+            frequentie=frequentie,
+            tekst=str(CONSENT_TEXT),
+            gevraagd_via=via,
+            gevraagd_op=now,
         )
     else:
         toestemming.frequentie = frequentie

@@ -5,6 +5,7 @@ Mails go through a real SMTP server on loopback (aiosmtpd); time is passed in as
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -386,6 +387,10 @@ def test_digest_double_opt_in_records_consent_only_after_confirmation(
     assert response.status_code == 302
     toestemming = DigestToestemming.objects.get(lid=kern_twente.lid)
     assert toestemming.bevestigd_op is None and toestemming.gevraagd_via.startswith("portal")
+    # What the member agreed to is kept as they read it, in Dutch, beside the checkbox.
+    assert "nieuwsbrief" in toestemming.tekst
+    page = client.get("/berichten/nieuwsbrief/").content.decode()
+    assert toestemming.tekst in html.unescape(page)
     kern_twente.lid.refresh_from_db()
     assert kern_twente.lid.digest == "nooit"  # not before confirmation
 
