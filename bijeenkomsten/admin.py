@@ -113,7 +113,9 @@ class HalfjaarprogrammaAdmin(NetworkScopedMixin, admin.ModelAdmin):
     actions = ["publish", "copy_to_next_half_year"]
 
     def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).annotate(aantal=Count("bijeenkomsten"))
+        # A GROUP BY query drops Meta.ordering; autocomplete pages need a stable order.
+        queryset = super().get_queryset(request).annotate(aantal=Count("bijeenkomsten"))
+        return queryset.order_by(*Halfjaarprogramma._meta.ordering, "pk")
 
     @admin.display(description=_("meetings"), ordering="aantal")
     def aantal_bijeenkomsten(self, obj: Halfjaarprogramma) -> int:
