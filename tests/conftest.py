@@ -3,6 +3,7 @@
 import os
 import shutil
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -156,11 +157,22 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh browser tab. Every request it made must stay on the portal itself: pages load
+    no CSS, script, font or image from a third party (privacy)."""
     context = browser.new_context(locale="nl-NL", timezone_id="Europe/Amsterdam")
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    elsewhere = sorted({url for url in requested if not _is_own(url)})
+    assert not elsewhere, f"requests to third parties: {elsewhere}"
+
+
+def _is_own(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname in {"localhost", "127.0.0.1"}
 
 
 @pytest.fixture
