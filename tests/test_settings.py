@@ -48,3 +48,12 @@ def test_dutch_is_the_language_and_amsterdam_the_time_zone(settings):
     assert settings.LANGUAGE_CODE == "nl"
     assert settings.TIME_ZONE == "Europe/Amsterdam"
     assert settings.USE_TZ and settings.USE_I18N
+
+
+def test_a_test_run_keeps_its_cache_keys_to_itself():
+    """A shared Redis holds rate limits and pages of earlier runs; this run must not read them."""
+    from django.core.cache import cache
+
+    prefix = os.environ["CACHE_KEY_PREFIX"]
+    assert prefix.startswith("test-")
+    assert cache.make_key("allauth:rl:x").startswith(prefix + ":")
