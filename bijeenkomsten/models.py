@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import LinkField
 from portal.uploads import validate_image, validate_pdf
 
 
@@ -98,7 +99,7 @@ class Bijeenkomst(models.Model):
     einde = models.DateTimeField(_("end"))
     locatie = models.CharField(_("place"), max_length=200, blank=True)
     adres = models.CharField(_("address"), max_length=250, blank=True)
-    online_link = models.URLField(
+    online_link = LinkField(
         _("online link"), blank=True, help_text=_("Shown only to people who registered.")
     )
     doelgroep = models.CharField(
@@ -224,7 +225,7 @@ class Materiaal(models.Model):
     afbeelding = models.ImageField(
         _("photo"), upload_to="materiaal/foto/", blank=True, validators=[validate_image]
     )
-    url = models.URLField(_("link"), blank=True)
+    url = LinkField(_("link"), blank=True)
     tekst = models.TextField(_("text"), blank=True)
     toegevoegd_op = models.DateTimeField(_("added"), default=timezone.now)
 

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import LinkField
 from portal.uploads import validate_image
 
 
@@ -18,7 +19,7 @@ class Koepel(models.Model):
     afkorting = models.CharField(_("abbreviation"), max_length=20, blank=True)
     slug = models.SlugField(_("slug"), unique=True)
     land = models.CharField(_("country"), max_length=2, choices=Land)
-    website = models.URLField(_("website"), blank=True)
+    website = LinkField(_("website"), blank=True)
 
     class Meta:
         verbose_name = _("umbrella")
@@ -42,7 +43,7 @@ class Partnerorganisatie(models.Model):
 
     naam = models.CharField(_("name"), max_length=200, unique=True)
     soort = models.CharField(_("kind"), max_length=20, choices=Soort, default=Soort.ORGANISATIE)
-    website = models.URLField(_("website"), blank=True)
+    website = LinkField(_("website"), blank=True)
 
     class Meta:
         verbose_name = _("partner organisation")
