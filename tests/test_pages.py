@@ -140,6 +140,14 @@ def test_registering_lowers_the_place_count_on_the_page(client, cast, twente):
         assert "4 plaatsen over" in client.get(url).content.decode(), url
 
 
+def test_a_full_meeting_says_so_in_the_lists(client, cast, twente):
+    bijeenkomst = factories.BijeenkomstFactory(capaciteit=1, netwerken=[twente])
+    factories.AanmeldingFactory(bijeenkomst=bijeenkomst)
+    for url in ["/", reverse("netwerken:detail", args=["twente"])]:
+        content = client.get(url).content.decode()
+        assert "vol, wachtlijst" in content and "0 plaatsen over" not in content, url
+
+
 def test_a_cached_page_costs_no_query_for_its_content(client, cast, twente):
     build_data(twente, factories.HalfjaarprogrammaFactory(netwerk=twente), 5)
     first = client.get("/")
