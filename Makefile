@@ -28,7 +28,12 @@ test: export SECRET_KEY ?= test-only-secret-key-not-for-production-0123456789abc
 test: $(STAMP)
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
+# The page benchmark loads the portal with wrk; on Debian it is installed when missing.
 bench: $(STAMP)
+	@command -v wrk >/dev/null || ! command -v apt-get >/dev/null \
+	  || apt-get install -y -q wrk >/dev/null 2>&1 \
+	  || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; } \
+	  || echo "could not install wrk; bench/pages.py will be skipped"
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
