@@ -32,6 +32,10 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # No static file is served here; an existing (empty) root keeps WhiteNoise from warning.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def _reset_peak() -> int:
