@@ -665,7 +665,9 @@ def load_scale(n: int, *, today: date | None = None, log=print) -> None:
     adds nothing. Needs the demo networks (call `load_demo` first).
     """
     today = today or timezone.localdate()
-    networks = list(Netwerk.objects.order_by("pk"))
+    # The demo's own networks only: a network added since (a benchmark's) would shift every
+    # member's network and make a rerun add memberships instead of nothing.
+    networks = list(Netwerk.objects.filter(slug__in=[n["slug"] for n in NETWERKEN]).order_by("pk"))
     password_hash = make_password(None)  # unusable: scale members cannot log in
     rng = random.Random(n)
 
