@@ -57,3 +57,17 @@ def test_a_test_run_keeps_its_cache_keys_to_itself():
     prefix = os.environ["CACHE_KEY_PREFIX"]
     assert prefix.startswith("test-")
     assert cache.make_key("allauth:rl:x").startswith(prefix + ":")
+
+
+def test_gunicorn_accepts_its_configuration():
+    """config/gunicorn.py serves the Dockerfile, compose and the benchmark."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--check-config"]
+        + ["-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "x7" * 30},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
