@@ -158,6 +158,10 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account: a new one replaces the old once it is confirmed, and the old one
+# is told (as on a password change), so a hijacked session cannot move the account quietly.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # ACCOUNT_RATE_LIMITS is left unset on purpose: allauth's default limits apply.
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "

@@ -33,6 +33,7 @@ def test_sign_up_creates_a_member_profile_and_requires_verification(client):
     assert user.lid.naam == "Nieuwe Collega"
     assert not user.emailaddress_set.get().verified
     (message,) = mail.outbox
+    assert "Regionet" in message.body and "example.com" not in message.body
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
     client.post(link.split("testserver")[-1])
     assert user.emailaddress_set.get().verified
@@ -198,3 +199,28 @@ def test_account_deletion_leaves_no_trace_and_keeps_attendance_counts(
                 except Exception:  # noqa: BLE001 - JSON contains is not on every backend
                     continue
                 assert not found, f"{needle} left in {model._meta.label}.{field}"
+
+
+def test_a_member_changes_their_address_once_the_new_one_is_confirmed(client, kern_twente):
+    from allauth.account.models import EmailAddress
+
+    old = kern_twente.email
+    assert EmailAddress.objects.get(user=kern_twente).email == old
+    client.force_login(kern_twente)
+    new = "nieuw.adres@example.org"
+    response = client.post(reverse("account_email"), {"action_add": "", "email": new})
+    assert response.status_code == 302
+    kern_twente.refresh_from_db()
+    assert kern_twente.email == old  # not before the new address is confirmed
+
+    (confirmation,) = [m for m in mail.outbox if m.to == [new]]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", confirmation.body).group(0)
+    client.post(link.split("testserver")[-1])
+    kern_twente.refresh_from_db()
+    assert kern_twente.email == new
+    assert list(EmailAddress.objects.filter(user=kern_twente).values_list("email", flat=True)) == [
+        new
+    ]
+    # The old address hears of it, in Dutch.
+    (notice,) = [m for m in mail.outbox if m.to == [old]]
+    assert "e-mail" in notice.subject.lower() and new in notice.body
