@@ -289,27 +289,58 @@ def _mail_log_of(user) -> list[dict]:
 @transaction.atomic
 def account_delete(*, user) -> None:
     """Erase a member: the account, profile and memberships go; past registrations stay as
-    anonymous rows so attendance figures stay right; the mail log to them is deleted."""
+    anonymous rows so attendance figures stay right; the mail log to them is deleted, and the
+    admin log keeps what was done to their records but not their name."""
+    from django.db.models import Q
+
     from bijeenkomsten.models import Aanmelding
     from bijeenkomsten.services import cancel_registration
 
     lid = Lid.objects.filter(user=user).first()
+    # Theirs too: what they did as a guest under the same address, before the account.
+    theirs = Q(gast_email__iexact=user.email) | (Q(lid=lid) if lid is not None else Q())
     if lid is not None:
         _queue_departure_mail(lid)
-        # Places held for meetings still to come are freed for the waiting list first.
-        upcoming = Aanmelding.objects.filter(
-            lid=lid, status__in=["aangemeld", "wachtlijst"], bijeenkomst__begin__gt=timezone.now()
-        )
-        for aanmelding_id in upcoming.values_list("pk", flat=True):
-            cancel_registration(aanmelding_id=aanmelding_id)
-        Aanmelding.objects.filter(lid=lid).update(
-            lid=None, gast_naam="", gast_email="", geanonimiseerd=True
-        )
-        bump_content_version()  # update() sends no signal
+        _scrub_admin_log(user, lid)
+    # Places held for meetings still to come are freed for the waiting list first.
+    upcoming = Aanmelding.objects.filter(
+        theirs, status__in=["aangemeld", "wachtlijst"], bijeenkomst__begin__gt=timezone.now()
+    )
+    for aanmelding_id in upcoming.values_list("pk", flat=True):
+        cancel_registration(aanmelding_id=aanmelding_id)
+    Aanmelding.objects.filter(theirs).update(
+        lid=None, gast_naam="", gast_email="", geanonimiseerd=True
+    )
+    bump_content_version()  # update() sends no signal
     if lid is not None:
         lid_photo_remove(lid=lid)
-    _delete_mail_log(user)
+    _delete_mail_log(user, lid)
     user.delete()  # cascades to Lid, Lidmaatschap, allauth's EmailAddress and sessions
+
+
+def _scrub_admin_log(user, lid: Lid) -> None:
+    """Admin log entries name their object ("Naam – Netwerk"). Those about this member's
+    account, profile, memberships and registrations keep the action, not the name."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from bijeenkomsten.models import Aanmelding
+
+    objects = {
+        get_user_model(): [user.pk],
+        Lid: [lid.pk],
+        Lidmaatschap: list(lid.lidmaatschappen.values_list("pk", flat=True)),
+        Aanmelding: list(lid.aanmeldingen.values_list("pk", flat=True)),
+    }
+    about_them = Q()
+    for model, pks in objects.items():
+        about_them |= Q(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in pks],
+        )
+    LogEntry.objects.filter(about_them).update(object_repr=_("(deleted member)"), change_message="")
 
 
 def _queue_departure_mail(lid: Lid) -> None:
@@ -361,14 +392,11 @@ def departure_mails_send(*, naam: str, coordinator_ids: list[int], netwerk_ids: 
     return sent
 
 
-def _delete_mail_log(user) -> None:
-    from django.apps import apps
+def _delete_mail_log(user, lid: Lid | None) -> None:
+    """Every mail to them, also to an address they had before."""
+    from django.db.models import Q
 
-    try:
-        verzending = apps.get_model("berichten", "Verzending")
-    except LookupError:
-        return
-    names = {f.name for f in verzending._meta.concrete_fields}
-    email_field = next((f for f in ("ontvanger", "email", "recipient") if f in names), None)
-    if email_field:
-        verzending.objects.filter(**{f"{email_field}__iexact": user.email}).delete()
+    from berichten.models import Verzending
+
+    sent_to_them = Q(ontvanger__iexact=user.email) | (Q(lid=lid) if lid is not None else Q())
+    Verzending.objects.filter(sent_to_them).delete()

@@ -155,10 +155,26 @@ def test_account_deletion_leaves_no_trace_and_keeps_attendance_counts(
 ):
     from datetime import timedelta
 
+    from django.contrib import admin
+    from django.test import RequestFactory
     from django.utils import timezone
 
+    from berichten.models import Verzending
+
+    # Before she had an account, she came to an open meeting as a guest.
+    factories.AanmeldingFactory(
+        lid=None, gast_naam="Zoë Verdwijn", gast_email="Zoe.Verdwijn@example.org"
+    )
     lid = factories.LidFactory(naam="Zoë Verdwijn", user__email="zoe.verdwijn@example.org")
-    factories.LidmaatschapFactory(lid=lid, netwerk=twente)
+    lidmaatschap = factories.LidmaatschapFactory(lid=lid, netwerk=twente)
+    # Her coordinator accepted her in the admin, which logs the membership by its name.
+    request = RequestFactory().post("/admin/")
+    request.user = coordinator_twente
+    admin.site._registry[Lidmaatschap].log_change(request, lidmaatschap, "Geaccepteerd")
+    # Mail went to the address she had before she changed it.
+    Verzending.objects.create(
+        ontvanger="zoe.oud@example.org", soort="herinnering", lid=lid, sleutel="7d"
+    )
     rotterdam.coordinators.add(factories.UserFactory(email="coord.rotterdam@example.org"))
     past = factories.BijeenkomstFactory(begin=timezone.now() - timedelta(days=20))
     factories.AanmeldingFactory(lid=lid, bijeenkomst=past, status="aanwezig")
@@ -181,7 +197,7 @@ def test_account_deletion_leaves_no_trace_and_keeps_attendance_counts(
     assert Aanmelding.objects.filter(bijeenkomst=past, status="aanwezig").count() == attended_before
     waiting.refresh_from_db()
     assert waiting.status == "aangemeld"  # the freed place went to the waiting list
-    for needle in ("Zoë Verdwijn", "zoe.verdwijn@example.org"):
+    for needle in ("Zoë Verdwijn", "zoe.verdwijn@example.org", "zoe.oud@example.org"):
         for model in apps.get_models():
             text_fields = [
                 f.name
