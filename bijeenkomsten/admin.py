@@ -181,6 +181,8 @@ class HalfjaarprogrammaAdmin(NetworkScopedMixin, admin.ModelAdmin):
                 services.meeting_move(bijeenkomst=obj, begin=obj.begin, einde=obj.einde)
             else:
                 services.programme_meeting_save(bijeenkomst=obj, programma=form.instance)
+            if "capaciteit" in changed:
+                services.meeting_capacity_changed(bijeenkomst_id=obj.pk)
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
@@ -372,6 +374,8 @@ class BijeenkomstAdmin(NetworkScopedMixin, admin.ModelAdmin):
             services.meeting_move(bijeenkomst=obj, begin=obj.begin, einde=obj.einde)
         else:
             super().save_model(request, obj, form, change)
+        if change and "capaciteit" in form.changed_data:
+            services.meeting_capacity_changed(bijeenkomst_id=obj.pk)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Aanmelding:

@@ -213,6 +213,15 @@ def promote_from_waiting_list(bijeenkomst: Bijeenkomst) -> list[Aanmelding]:
     return promoted
 
 
+def meeting_capacity_changed(*, bijeenkomst_id: int, now: datetime | None = None) -> list:
+    """After a coordinator raised (or lifted) the capacity: the new places go to the waiting
+    list in its order, before anyone who registers later."""
+    bijeenkomst = _lock(bijeenkomst_id)
+    if bijeenkomst.geannuleerd or (now or timezone.now()) >= bijeenkomst.begin:
+        return []
+    return promote_from_waiting_list(bijeenkomst)
+
+
 def waiting_list_position(aanmelding: Aanmelding) -> int | None:
     """1 for the first on the waiting list; None when not waiting."""
     if aanmelding.status != "wachtlijst":

@@ -286,3 +286,25 @@ def test_reminder_action_from_berichten_is_on_the_meeting_admin(coordinator_clie
     factories.BijeenkomstFactory(netwerken=[twente])
     response = coordinator_client.get(reverse("admin:bijeenkomsten_bijeenkomst_changelist"))
     assert "send_reminder_now" in dict(response.context["action_form"].fields["action"].choices)
+
+
+@pytest.mark.parametrize("page", ["meeting", "programme"])
+def test_raising_the_capacity_admits_the_waiting_list_first(coordinator_client, meeting, page):
+    """New places go to those waiting, in their order, not to whoever registers next."""
+    from bijeenkomsten.models import Aanmelding
+
+    meeting.capaciteit = 3  # the fixture's three registrations fill it
+    meeting.save()
+    waiting = [
+        factories.AanmeldingFactory(bijeenkomst=meeting, status="wachtlijst") for _ in range(3)
+    ]
+    url = _change_url(meeting if page == "meeting" else meeting.programma)
+    data = changeform_data(coordinator_client.get(url))
+    field = next(name for name in data if name.endswith("capaciteit"))
+    data[field] = "5"
+    assert coordinator_client.post(url, data).status_code == 302
+
+    statuses = dict(
+        Aanmelding.objects.filter(pk__in=[a.pk for a in waiting]).values_list("pk", "status")
+    )
+    assert [statuses[a.pk] for a in waiting] == ["aangemeld", "aangemeld", "wachtlijst"]
