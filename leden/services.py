@@ -73,6 +73,7 @@ def membership_change_tier(*, lidmaatschap_id: int, schil: str) -> bool:
     )
     if changed:
         bump_content_version()  # update() sends no signal; core-only meetings open or close
+        _drop_registrations_out_of_sight(Lidmaatschap.objects.get(pk=lidmaatschap_id).lid)
     return bool(changed)
 
 
@@ -108,6 +109,8 @@ def _decide_tier_request(lidmaatschap_id: int, *, accept: bool, message: str) ->
     lidmaatschap.gevraagde_schil = ""
     lidmaatschap.schil_gevraagd_op = None
     lidmaatschap.save(update_fields=["schil", "gevraagde_schil", "schil_gevraagd_op"])
+    if accept:
+        _drop_registrations_out_of_sight(lidmaatschap.lid)
     mail.queue_tier_move_mail(
         lidmaatschap,
         accepted=accept,
@@ -182,7 +185,23 @@ def membership_leave(*, lid: Lid, netwerk_id: int, today: date | None = None) ->
     )
     if left:
         bump_content_version()  # update() sends no signal; counts and visibility change
+        _drop_registrations_out_of_sight(lid)
     return bool(left)
+
+
+def _drop_registrations_out_of_sight(lid: Lid) -> None:
+    """A member who left a network, or its core, keeps no place at a meeting they may no
+    longer see (they could not even cancel it there): it goes to the waiting list, and no
+    reminder with the meeting's details or join link reaches them."""
+    from bijeenkomsten.models import Aanmelding
+    from bijeenkomsten.services import cancel_registration
+    from portal.permissions import visible_meetings
+
+    out_of_sight = Aanmelding.objects.filter(
+        lid=lid, status__in=["aangemeld", "wachtlijst"], bijeenkomst__begin__gt=timezone.now()
+    ).exclude(bijeenkomst__in=visible_meetings(lid.user))
+    for aanmelding_id in out_of_sight.values_list("pk", flat=True):
+        cancel_registration(aanmelding_id=aanmelding_id)
 
 
 @transaction.atomic

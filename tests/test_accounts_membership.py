@@ -199,3 +199,34 @@ def test_a_tier_move_decision_is_mailed_once_per_request(
         services.membership_tier_decline(lidmaatschap_id=membership.pk, message="Nog even niet")
     assert Verzending.objects.filter(soort="schil_besluit").count() == 2
     assert len(mail.outbox) == 2 and "Nog even niet" in mail.outbox[1].body
+
+
+def test_leaving_the_core_or_the_network_frees_places_at_meetings_out_of_sight(twente, kern_twente):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bijeenkomsten.models import Aanmelding
+
+    lid = kern_twente.lid
+    kern = factories.BijeenkomstFactory(doelgroep="kern", netwerken=[twente], capaciteit=1)
+    leden = factories.BijeenkomstFactory(doelgroep="leden", netwerken=[twente])
+    past = factories.BijeenkomstFactory(
+        doelgroep="kern", netwerken=[twente], begin=timezone.now() - timedelta(days=7)
+    )
+    own = {m: factories.AanmeldingFactory(bijeenkomst=m, lid=lid) for m in (kern, leden, past)}
+    other_core = factories.LidmaatschapFactory(netwerk=twente, schil="kern", status="actief").lid
+    waiting = factories.AanmeldingFactory(bijeenkomst=kern, lid=other_core, status="wachtlijst")
+
+    def status(aanmelding):
+        return Aanmelding.objects.get(pk=aanmelding.pk).status
+
+    membership = Lidmaatschap.objects.get(lid=lid, netwerk=twente)
+    assert services.membership_change_tier(lidmaatschap_id=membership.pk, schil="betrokken")
+    # Out of the core: the core meeting's place goes to the one waiting; the rest stays.
+    assert (status(own[kern]), status(waiting)) == ("geannuleerd", "aangemeld")
+    assert (status(own[leden]), status(own[past])) == ("aangemeld", "aangemeld")
+
+    assert services.membership_leave(lid=lid, netwerk_id=twente.pk)
+    # Out of the network: the members-only meeting goes too; the past one is history.
+    assert (status(own[leden]), status(own[past])) == ("geannuleerd", "aangemeld")
