@@ -20,6 +20,10 @@ PAGE_RELATIONS = [
     ("bijeenkomsten.Bijeenkomst", "netwerken"),
     ("netwerken.Netwerk", "partners"),
     ("netwerken.Netwerk", "coordinators"),
+    # Staff rights (all networks) come from groups and permissions: who sees what.
+    ("leden.User", "groups"),
+    ("leden.User", "user_permissions"),
+    ("auth.Group", "permissions"),
 ]
 
 
@@ -48,7 +52,9 @@ class PortalConfig(AppConfig):
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"page-d-{label}")
         for label, field in PAGE_RELATIONS:
             through = getattr(apps.get_model(label), field).through
-            m2m_changed.connect(bump_content_version, sender=through, dispatch_uid=f"page-{field}")
+            m2m_changed.connect(
+                bump_content_version, sender=through, dispatch_uid=f"page-{label}-{field}"
+            )
         user = get_user_model()
         post_save.connect(_user_saved, sender=user, dispatch_uid="page-user")
         post_delete.connect(bump_content_version, sender=user, dispatch_uid="page-d-user")

@@ -82,6 +82,20 @@ def test_staff_permission_holder_sees_every_network(client, rotterdam):
     assert client.get(hidden.get_absolute_url()).status_code == 200
 
 
+def test_losing_staff_rights_through_a_group_hides_core_meetings_at_once(client, rotterdam):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Koepelstaf")
+    group.permissions.add(Permission.objects.get(codename="alle_netwerken"))
+    user = factories.UserFactory(is_staff=True)
+    user.groups.add(group)
+    hidden = factories.BijeenkomstFactory(doelgroep="kern", netwerken=[rotterdam])
+    client.force_login(user)
+    assert client.get(hidden.get_absolute_url()).status_code == 200  # now cached as "staff"
+    group.permissions.clear()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
 def test_agenda_lists_only_what_the_visitor_may_see(client, meetings):
     content = client.get("/").content.decode()
     assert meetings["open"].titel in content
