@@ -31,6 +31,7 @@ class Verzending(models.Model):
         GEACCEPTEERD = "geaccepteerd", _("join request accepted")
         AFGEWEZEN = "afgewezen", _("join request declined")
         SCHIL_BESLUIT = "schil_besluit", _("tier move decided")
+        LID_VERTROKKEN = "lid_vertrokken", _("member left (to coordinators)")
         HERINNERING = REMINDER, _("reminder")
         DIGEST = DIGEST, _("newsletter digest")
         DIGEST_BEVESTIGEN = "digest_bevestigen", _("digest opt-in confirmation")

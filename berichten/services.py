@@ -313,11 +313,55 @@ def queue_tier_move_mail(
     _queue_rows([row], Q(soort=row.soort, ontvanger=email, sleutel=sleutel))
 
 
+def send_departure_mails(
+    *, naam: str, coordinator_ids: list[int], netwerk_ids: list[int], vertrek: str
+) -> int:
+    """Tell each coordinator which of their networks a deleted member belonged to, once per
+    departure (`vertrek`) however often the task runs. The name lives only in the task's
+    arguments: the log rows hold the coordinator's address and the networks, not the name."""
+    from django.contrib.auth import get_user_model
+
+    coordinators = get_user_model().objects.filter(pk__in=coordinator_ids, is_active=True)
+    netwerken_of = {
+        c.pk: list(Netwerk.objects.filter(pk__in=netwerk_ids, coordinators=c).order_by("naam"))
+        for c in coordinators
+    }
+    rows = [
+        Verzending(
+            ontvanger=c.email,
+            soort=Verzending.Soort.LID_VERTROKKEN,
+            sleutel=f"vertrek-{vertrek}",
+            gegevens={"netwerken": [n.pk for n in netwerken_of[c.pk]]},
+        )
+        for c in coordinators
+        if netwerken_of[c.pk]
+    ]
+    lookup = Q(soort=Verzending.Soort.LID_VERTROKKEN, sleutel=f"vertrek-{vertrek}")
+    queued = Verzending.objects.filter(pk__in=_claim(rows, lookup))
+    by_address = {c.email: netwerken_of[c.pk] for c in coordinators}
+    messages = [
+        (
+            row.pk,
+            render_mail(
+                "lid_vertrokken",
+                {"naam": naam, "netwerken": by_address.get(row.ontvanger, [])},
+                to=row.ontvanger,
+            ),
+        )
+        for row in queued.order_by("pk")
+    ]
+    return deliver(messages)
+
+
+# Built from the task's arguments only (they hold the name), never from the row.
+_NOT_FROM_THE_ROW = [DIGEST, Verzending.Soort.LID_VERTROKKEN]
+
+
 def send_queued(verzending_ids: Iterable[int]) -> int:
     """Build and send the queued mails with these ids (not digests), over one connection."""
     rows = list(
         Verzending.objects.filter(pk__in=list(verzending_ids), status=QUEUED)
-        .exclude(soort=DIGEST)
+        .exclude(soort__in=_NOT_FROM_THE_ROW)
         .select_related("bijeenkomst", "lid")
         .order_by("pk")
     )
@@ -388,7 +432,7 @@ def retry_stale_mails(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     ids = list(
         Verzending.objects.filter(status=QUEUED, aangemaakt_op__lt=now - STALE_AFTER)
-        .exclude(soort=DIGEST)
+        .exclude(soort__in=_NOT_FROM_THE_ROW)
         .order_by("pk")
         .values_list("pk", flat=True)[:5000]
     )

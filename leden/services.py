@@ -385,30 +385,10 @@ def _queue_departure_mail(lid: Lid) -> None:
 
     from . import tasks
 
+    vertrek = secrets.token_hex(8)  # one departure: a retried task mails nobody twice
     transaction.on_commit(
-        partial(tasks.send_departure_mails.delay, lid.naam, coordinator_ids, netwerk_ids)
+        partial(tasks.send_departure_mails.delay, lid.naam, coordinator_ids, netwerk_ids, vertrek)
     )
-
-
-def departure_mails_send(*, naam: str, coordinator_ids: list[int], netwerk_ids: list[int]) -> int:
-    """Mail each coordinator which of their networks the deleted member belonged to."""
-    from django.contrib.auth import get_user_model
-
-    from netwerken.models import Netwerk
-    from portal.mail import render_mail
-
-    coordinators = get_user_model().objects.filter(pk__in=coordinator_ids, is_active=True)
-    sent = 0
-    for coordinator in coordinators:
-        netwerken = list(
-            Netwerk.objects.filter(pk__in=netwerk_ids, coordinators=coordinator).order_by("naam")
-        )
-        if netwerken:
-            render_mail(
-                "lid_vertrokken", {"naam": naam, "netwerken": netwerken}, to=coordinator.email
-            ).send(fail_silently=False)
-            sent += 1
-    return sent
 
 
 def _delete_mail_log(user, lid: Lid | None) -> None:

@@ -3,15 +3,21 @@ service."""
 
 from __future__ import annotations
 
+import secrets
+
 from celery import shared_task
 
-from . import services
+from berichten import services as mail
+from berichten.tasks import RETRY
 
-RETRY = {"retry_backoff": 30, "retry_backoff_max": 900, "max_retries": 5}
 
-
-@shared_task(autoretry_for=(OSError,), **RETRY)
-def send_departure_mails(naam: str, coordinator_ids: list[int], netwerk_ids: list[int]) -> int:
-    return services.departure_mails_send(
-        naam=naam, coordinator_ids=coordinator_ids, netwerk_ids=netwerk_ids
+@shared_task(**RETRY)
+def send_departure_mails(
+    naam: str, coordinator_ids: list[int], netwerk_ids: list[int], vertrek: str = ""
+) -> int:
+    return mail.send_departure_mails(
+        naam=naam,
+        coordinator_ids=coordinator_ids,
+        netwerk_ids=netwerk_ids,
+        vertrek=vertrek or secrets.token_hex(8),  # a task queued before this argument existed
     )

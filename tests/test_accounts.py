@@ -240,3 +240,20 @@ def test_a_member_changes_their_address_once_the_new_one_is_confirmed(client, ke
     # The old address hears of it, in Dutch.
     (notice,) = [m for m in mail.outbox if m.to == [old]]
     assert "e-mail" in notice.subject.lower() and new in notice.body
+
+
+def test_a_retried_departure_task_mails_each_coordinator_once(twente, coordinator_twente):
+    """The task retries after a temporary SMTP error; who already had the mail gets no copy,
+    and the mail log names the coordinator, never the member who left."""
+    from berichten.models import Verzending
+    from leden.tasks import send_departure_mails
+
+    second = factories.UserFactory(email="tweede.coordinator@example.org")
+    twente.coordinators.add(second)
+    args = ("Zoë Verdwijn", [coordinator_twente.pk, second.pk], [twente.pk], "ab12")
+    assert send_departure_mails(*args) == 2
+    assert send_departure_mails(*args) == 0  # the retry
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([coordinator_twente.email, second.email])
+    assert all("Zoë Verdwijn" in m.body for m in mail.outbox)
+    rows = Verzending.objects.filter(soort="lid_vertrokken")
+    assert rows.count() == 2 and not rows.filter(gegevens__icontains="Zo").exists()
