@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import LinkField
-from portal.uploads import validate_image, validate_pdf
+from portal.uploads import material_storage, validate_image, validate_pdf
 
 
 class Halfjaarprogramma(models.Model):
@@ -220,10 +220,18 @@ class Materiaal(models.Model):
     soort = models.CharField(_("kind"), max_length=10, choices=Soort)
     titel = models.CharField(_("title"), max_length=200)
     pdf = models.FileField(
-        _("PDF file"), upload_to="materiaal/pdf/", blank=True, validators=[validate_pdf]
+        _("PDF file"),
+        upload_to="materiaal/pdf/",
+        storage=material_storage,
+        blank=True,
+        validators=[validate_pdf],
     )
     afbeelding = models.ImageField(
-        _("photo"), upload_to="materiaal/foto/", blank=True, validators=[validate_image]
+        _("photo"),
+        upload_to="materiaal/foto/",
+        storage=material_storage,
+        blank=True,
+        validators=[validate_image],
     )
     url = LinkField(_("link"), blank=True)
     tekst = models.TextField(_("text"), blank=True)

@@ -7,6 +7,7 @@ app_name = "bijeenkomsten"
 urlpatterns = [
     path("archief/", views.archive, name="archief"),
     path("gast/bevestigen/<str:token>/", views.confirm_guest, name="gast_bevestigen"),
+    path("materiaal/<path:name>", views.material, name="materiaal"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/aanmelden/", views.register, name="aanmelden"),
     path("<slug:slug>/afmelden/", views.cancel, name="afmelden"),

@@ -1,10 +1,12 @@
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -20,7 +22,7 @@ from portal.permissions import can_view_programme, visible_meetings
 from . import selectors, services
 from .forms import AgendaFilterForm, ArchiveFilterForm, GuestRegistrationForm
 from .ics import meeting_calendar
-from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma
+from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
 from .selectors import (
     filter_meetings,
     meeting_for_page,
@@ -271,3 +273,20 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     ).values("bijeenkomst_id")
     meetings = visible_meetings(lid.user).filter(Q(pk__in=own) | Q(pk__in=of_networks))
     return _calendar_response(selectors.feed_meetings(meetings), "regionet.ics")
+
+
+def material(request: HttpRequest, name: str) -> FileResponse:
+    """A meeting's slides or photo, for whoever may see the meeting (else 404, as if none)."""
+    materiaal = (
+        Materiaal.objects.filter(Q(pdf=name) | Q(afbeelding=name))
+        .filter(bijeenkomst__in=visible_meetings(request.user))
+        .first()
+    )
+    if materiaal is None:
+        raise Http404
+    file = materiaal.pdf if materiaal.pdf.name == name else materiaal.afbeelding
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    # Not in shared caches: whether one may have it depends on who asks.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

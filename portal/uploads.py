@@ -105,6 +105,20 @@ def private_storage() -> PrivateFileStorage:
     return PrivateFileStorage()
 
 
+class MaterialStorage(PrivateFileStorage):
+    """Meeting materials: kept out of MEDIA_ROOT too, since a core-only meeting's slides are
+    for its core; their URL is a view that asks whether the viewer may see the meeting."""
+
+    def url(self, name: str | None) -> str:
+        from django.urls import reverse
+
+        return reverse("bijeenkomsten:materiaal", kwargs={"name": name})
+
+
+def material_storage() -> MaterialStorage:
+    return MaterialStorage()
+
+
 def validate_pdf(file: UploadedFile) -> None:
     """Accept only a file that is a PDF by its content, within the size limit."""
     _check_size(file, MAX_PDF_BYTES)

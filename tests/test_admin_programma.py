@@ -308,3 +308,17 @@ def test_raising_the_capacity_admits_the_waiting_list_first(coordinator_client, 
         Aanmelding.objects.filter(pk__in=[a.pk for a in waiting]).values_list("pk", "status")
     )
     assert [statuses[a.pk] for a in waiting] == ["aangemeld", "aangemeld", "wachtlijst"]
+
+
+def test_meeting_page_in_the_admin_links_an_uploaded_pdf(coordinator_client, meeting):
+    from django.core.files.base import ContentFile
+
+    from bijeenkomsten.models import Materiaal
+
+    materiaal = Materiaal(bijeenkomst=meeting, soort="slides", titel="Dia's")
+    materiaal.pdf.save("dias.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=False)
+    materiaal.save()
+    page = coordinator_client.get(_change_url(meeting))
+    assert page.status_code == 200
+    assert materiaal.pdf.url in page.content.decode()
+    assert coordinator_client.get(materiaal.pdf.url).status_code == 200

@@ -137,6 +137,11 @@ CASES = [
     Case("bijeenkomsten:gast_aanmelden", "core only", HIDDEN, _meeting("kern"), "post"),
     Case("bijeenkomsten:gast_aanmelden", "members only", HIDDEN, _meeting("leden"), "post"),
     Case("bijeenkomsten:gast_bevestigen", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
+    Case("bijeenkomsten:materiaal", "open meeting's slides", OPEN, lambda w: [w["dias_open"]]),
+    Case(
+        "bijeenkomsten:materiaal", "core meeting's slides", CORE_TWENTE, lambda w: [w["dias_kern"]]
+    ),
+    Case("bijeenkomsten:materiaal", "no such file", HIDDEN, lambda w: ["materiaal/pdf/x.pdf"]),
     # berichten
     Case("berichten:digest_aanvragen", "form", members(200)),
     Case("berichten:voorkeuren", "mail preferences per network", members(200)),
@@ -172,6 +177,18 @@ CASES = [
 ]
 
 
+def _slides(bijeenkomst) -> str:
+    """The stored name of a PDF on this meeting (its URL's argument)."""
+    from django.core.files.base import ContentFile
+
+    from bijeenkomsten.models import Materiaal
+
+    materiaal = Materiaal(bijeenkomst=bijeenkomst, soort="slides", titel="Dia's")
+    materiaal.pdf.save("dias.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=False)
+    materiaal.save()
+    return materiaal.pdf.name
+
+
 @pytest.fixture
 def world(cast, twente, rotterdam) -> dict:
     kern_lid = cast["kern_twente"].lid
@@ -180,10 +197,14 @@ def world(cast, twente, rotterdam) -> dict:
     leden_services.lid_photo_set(
         lid=kern_lid, upload=SimpleUploadedFile("foto.jpg", jpeg_with_gps((200, 200)))
     )
+    meetings = {
+        audience: factories.BijeenkomstFactory(doelgroep=audience, netwerken=[twente])
+        for audience in ("open", "leden", "kern")
+    }
     return {
-        "open": factories.BijeenkomstFactory(doelgroep="open", netwerken=[twente]),
-        "leden": factories.BijeenkomstFactory(doelgroep="leden", netwerken=[twente]),
-        "kern": factories.BijeenkomstFactory(doelgroep="kern", netwerken=[twente]),
+        **meetings,
+        "dias_open": _slides(meetings["open"]),
+        "dias_kern": _slides(meetings["kern"]),
         "concept": factories.BijeenkomstFactory(netwerken=[twente], programma=concept),
         "concept_programma": concept,
         "rotterdam_meeting": factories.BijeenkomstFactory(netwerken=[rotterdam]),
