@@ -422,12 +422,15 @@ def meeting_mark_attendance(
 ) -> int:
     """Mark registrations of one meeting as attended (`aanwezig`) or not (`afwezig`).
 
-    Only registered or waiting-list rows can become attended; unmarking puts an attended row
-    back to registered. Two UPDATEs however many people came. Returns the number changed.
+    Registered rows can become attended; waiting-list rows only once the meeting has begun
+    (they came anyway), since before that an attended row would take a place past the
+    capacity. Unmarking puts an attended row back to registered. Two UPDATEs however many
+    people came. Returns the number changed.
     """
     now = timezone.now()
     rows = Aanmelding.objects.filter(bijeenkomst_id=bijeenkomst_id)
-    changed = rows.filter(pk__in=list(aanwezig), status__in=["aangemeld", "wachtlijst"]).update(
+    may_attend = Q(status="aangemeld") | Q(status="wachtlijst", bijeenkomst__begin__lte=now)
+    changed = rows.filter(may_attend, pk__in=list(aanwezig)).update(
         status="aanwezig", gewijzigd_op=now
     )
     changed += rows.filter(pk__in=list(afwezig), status="aanwezig").update(

@@ -130,3 +130,21 @@ def test_registration_queues_a_mail_after_commit(django_capture_on_commit_callba
     assert len(mails) == 1 and "send_mails" in repr(mails[0])
     pending = transaction.get_connection().run_on_commit
     assert [entry[1] for entry in pending].count(pagecache._bump) == 1
+
+
+def test_a_waiting_list_row_counts_as_attended_only_once_the_meeting_has_begun():
+    """Before the meeting an attended waiting-list row would take a place past capacity."""
+    meeting_mark_attendance = services.meeting_mark_attendance
+    bijeenkomst = factories.BijeenkomstFactory(capaciteit=1)
+    factories.AanmeldingFactory(bijeenkomst=bijeenkomst)
+    waiting = factories.AanmeldingFactory(bijeenkomst=bijeenkomst, status="wachtlijst")
+    assert meeting_mark_attendance(bijeenkomst_id=bijeenkomst.pk, aanwezig=[waiting.pk]) == 0
+    waiting.refresh_from_db()
+    assert waiting.status == "wachtlijst"
+
+    bijeenkomst.begin = timezone.now() - timedelta(hours=1)
+    bijeenkomst.einde = timezone.now() + timedelta(hours=1)
+    bijeenkomst.save()
+    assert meeting_mark_attendance(bijeenkomst_id=bijeenkomst.pk, aanwezig=[waiting.pk]) == 1
+    waiting.refresh_from_db()
+    assert waiting.status == "aanwezig"
