@@ -273,7 +273,7 @@ def member_data(*, lid: Lid) -> dict:
         "profiel": {**profile, "foto": _photo_for_download(lid)},
         "lidmaatschappen": memberships,
         "aanmeldingen": registrations,
-        "mail": _mail_log_of(user),
+        "mail": _mail_log_of(user, lid),
         **mail_data_of(lid),
     }
 
@@ -289,20 +289,22 @@ def _photo_for_download(lid: Lid) -> dict | None:
     return {"type": "image/jpeg", "base64": base64.b64encode(content).decode("ascii")}
 
 
-def _mail_log_of(user) -> list[dict]:
-    from django.apps import apps
+def _mail_log_of(user, lid: Lid) -> list[dict]:
+    mails = _mails_to(user, lid)
+    return list(
+        mails.values(*(f.name for f in mails.model._meta.concrete_fields if f.name != "id"))
+    )
 
-    if not apps.is_installed("berichten"):
-        return []
-    try:
-        verzending = apps.get_model("berichten", "Verzending")
-    except LookupError:
-        return []
-    fields = [f.name for f in verzending._meta.concrete_fields if f.name != "id"]
-    email_field = next((f for f in ("ontvanger", "email", "recipient") if f in fields), None)
-    if email_field is None:
-        return []
-    return list(verzending.objects.filter(**{f"{email_field}__iexact": user.email}).values(*fields))
+
+def _mails_to(user, lid: Lid | None):
+    """The mail log rows to this member, also those to an address they had before: what the
+    data download shows and what account deletion removes."""
+    from django.db.models import Q
+
+    from berichten.models import Verzending
+
+    sent_to_them = Q(ontvanger__iexact=user.email) | (Q(lid=lid) if lid is not None else Q())
+    return Verzending.objects.filter(sent_to_them)
 
 
 @transaction.atomic
@@ -333,7 +335,7 @@ def account_delete(*, user) -> None:
     bump_content_version()  # update() sends no signal
     if lid is not None:
         lid_photo_remove(lid=lid)
-    _delete_mail_log(user, lid)
+    _mails_to(user, lid).delete()
     user.delete()  # cascades to Lid, Lidmaatschap, allauth's EmailAddress and sessions
 
 
@@ -389,13 +391,3 @@ def _queue_departure_mail(lid: Lid) -> None:
     transaction.on_commit(
         partial(tasks.send_departure_mails.delay, lid.naam, coordinator_ids, netwerk_ids, vertrek)
     )
-
-
-def _delete_mail_log(user, lid: Lid | None) -> None:
-    """Every mail to them, also to an address they had before."""
-    from django.db.models import Q
-
-    from berichten.models import Verzending
-
-    sent_to_them = Q(ontvanger__iexact=user.email) | (Q(lid=lid) if lid is not None else Q())
-    Verzending.objects.filter(sent_to_them).delete()
