@@ -20,7 +20,7 @@ from django.utils import timezone
 from netwerken.models import Netwerk
 from portal.permissions import visible_meetings
 
-from .models import TAKES_A_PLACE, Aanmelding, Bijeenkomst, Programmaonderdeel
+from .models import LIVE_STATUSES, TAKES_A_PLACE, Aanmelding, Bijeenkomst, Programmaonderdeel
 
 
 def _organisers() -> Prefetch:
@@ -144,3 +144,70 @@ def feed_meetings(queryset: QuerySet) -> QuerySet:
     """Meetings for a calendar feed: from a year back on (an event holds no organisers)."""
     since = timezone.now() - timedelta(days=365)
     return queryset.filter(begin__gte=since).order_by("begin", "id")
+
+
+# --- A member's own registrations ---------------------------------------------------------
+
+
+def _waiting_ahead() -> Subquery:
+    """How many confirmed waiting registrations of the same meeting come before this one, in
+    the waiting list's order (core first, then first come): the row's position minus one."""
+    same_rank = Q(voorrang=OuterRef("voorrang")) & (
+        Q(aangemeld_op__lt=OuterRef("aangemeld_op"))
+        | Q(aangemeld_op=OuterRef("aangemeld_op"), id__lt=OuterRef("id"))
+    )
+    ahead = (
+        Aanmelding.objects.filter(
+            bijeenkomst=OuterRef("bijeenkomst"), status="wachtlijst", bevestigd=True
+        )
+        .filter(Q(voorrang__gt=OuterRef("voorrang")) | same_rank)
+        .order_by()
+        .values("bijeenkomst")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(ahead, output_field=IntegerField())
+
+
+def with_waiting_position(queryset: QuerySet) -> QuerySet:
+    """Annotate `wachtpositie`: 1 for the first on the waiting list, for waiting rows."""
+    return queryset.annotate(wachtpositie=Coalesce(_waiting_ahead(), 0) + 1)
+
+
+def member_registrations(lid) -> tuple[list[Aanmelding], list[Aanmelding]]:
+    """A member's live and past registrations, upcoming first by date, past latest first.
+
+    Cancelled registrations are left out; a cancelled meeting stays in, marked as such."""
+    rows = list(
+        with_waiting_position(
+            Aanmelding.objects.filter(lid=lid, status__in=LIVE_STATUSES).select_related(
+                "bijeenkomst"
+            )
+        ).order_by("bijeenkomst__begin", "bijeenkomst_id")
+    )
+    prefetch_related_objects([row.bijeenkomst for row in rows], _organisers())
+    now = timezone.now()
+    upcoming = [row for row in rows if row.bijeenkomst.einde >= now]
+    past = [row for row in reversed(rows) if row.bijeenkomst.einde < now]
+    return upcoming, past
+
+
+class RegistrationMarks(dict):
+    """Meeting id → the viewer's own live registration status, to mark them in any list.
+
+    `key` varies a cached list with the marks it shows, so two members who share what they
+    may see still get their own marks."""
+
+    @property
+    def key(self) -> str:
+        return ",".join(f"{pk}:{status}" for pk, status in sorted(self.items()))
+
+
+def registration_marks(user) -> RegistrationMarks:
+    """One query for a member (none for a visitor): their live registrations by meeting."""
+    if not user.is_authenticated:
+        return RegistrationMarks()
+    rows = Aanmelding.objects.filter(lid__user=user, status__in=LIVE_STATUSES).values_list(
+        "bijeenkomst_id", "status"
+    )
+    return RegistrationMarks(rows)

@@ -23,6 +23,7 @@ from leden.models import Lid, Lidmaatschap
 from netwerken.models import Netwerk
 from portal.pagecache import bump_content_version
 
+from . import selectors
 from .models import (
     LIVE_STATUSES,
     TAKES_A_PLACE,
@@ -226,17 +227,8 @@ def waiting_list_position(aanmelding: Aanmelding) -> int | None:
     """1 for the first on the waiting list; None when not waiting."""
     if aanmelding.status != "wachtlijst":
         return None
-    ahead = Q(voorrang=True) if aanmelding.voorrang is False else Q(pk__in=[])
-    same_rank = Q(voorrang=aanmelding.voorrang) & (
-        Q(aangemeld_op__lt=aanmelding.aangemeld_op)
-        | Q(aangemeld_op=aanmelding.aangemeld_op, id__lt=aanmelding.id)
-    )
-    return (
-        aanmelding.bijeenkomst.aanmeldingen.filter(status="wachtlijst", bevestigd=True)
-        .filter(ahead | same_rank)
-        .count()
-        + 1
-    )
+    row = selectors.with_waiting_position(Aanmelding.objects.filter(pk=aanmelding.pk)).first()
+    return row.wachtpositie if row else None
 
 
 # --- Programme planning (coordinators) ---

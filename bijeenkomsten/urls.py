@@ -6,6 +6,7 @@ app_name = "bijeenkomsten"
 
 urlpatterns = [
     path("archief/", views.archive, name="archief"),
+    path("mijn-aanmeldingen/", views.my_registrations, name="mijn_aanmeldingen"),
     path("gast/bevestigen/<str:token>/", views.confirm_guest, name="gast_bevestigen"),
     path("materiaal/<path:name>", views.material, name="materiaal"),
     path("<slug:slug>/", views.detail, name="detail"),

@@ -26,7 +26,9 @@ from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma, M
 from .selectors import (
     filter_meetings,
     meeting_for_page,
+    member_registrations,
     past_meetings,
+    registration_marks,
     upcoming_meetings,
     with_listing_data,
 )
@@ -62,7 +64,11 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return pagecache.render_cached(
         request,
         "bijeenkomsten/agenda.html",
-        {"content": content, "query": _query_without_page(request)},
+        {
+            "content": content,
+            "query": _query_without_page(request),
+            "marks": registration_marks(request.user),
+        },
     )
 
 
@@ -76,7 +82,11 @@ def archive(request: HttpRequest) -> HttpResponse:
     return pagecache.render_cached(
         request,
         "bijeenkomsten/archief.html",
-        {"content": content, "query": _query_without_page(request)},
+        {
+            "content": content,
+            "query": _query_without_page(request),
+            "marks": registration_marks(request.user),
+        },
     )
 
 
@@ -106,6 +116,15 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "wachtpositie": services.waiting_list_position(aanmelding) if aanmelding else None,
     }
     return pagecache.render_cached(request, "bijeenkomsten/detail.html", context)
+
+
+@login_required
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    """The member's own registrations: upcoming (with waiting-list position) and past."""
+    lid = lid_for_user(request.user)
+    upcoming, past = member_registrations(lid) if lid is not None else ([], [])
+    context = {"lid": lid, "upcoming": upcoming, "past": past}
+    return render(request, "bijeenkomsten/mijn_aanmeldingen.html", context)
 
 
 def _visible_or_404(request: HttpRequest, slug: str):
@@ -231,6 +250,7 @@ def programme(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpRes
     )
     if context is None:
         raise Http404
+    context = {**context, "marks": registration_marks(request.user)}
     return pagecache.render_cached(request, "bijeenkomsten/programma.html", context)
 
 

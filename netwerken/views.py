@@ -2,7 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from bijeenkomsten.models import Halfjaarprogramma
-from bijeenkomsten.selectors import upcoming_and_past_meetings
+from bijeenkomsten.selectors import registration_marks, upcoming_and_past_meetings
 from portal import pagecache
 
 from .selectors import fellow_members, network_for_page
@@ -29,5 +29,10 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         members = fellow_members(request.user, netwerk)
         return {"upcoming": upcoming, "past": past, "fellow_members": members}
 
-    context = {"netwerk": netwerk, "programma": programma, "content": content}
+    context = {
+        "netwerk": netwerk,
+        "programma": programma,
+        "content": content,
+        "marks": registration_marks(request.user),
+    }
     return pagecache.render_cached(request, "netwerken/detail.html", context)

@@ -255,7 +255,8 @@ def test_pages_issue_a_fixed_number_of_queries_whatever_the_data_size(client, ca
     build_data(twente, programma, 195)
     large = [count_queries(client, url) for url in urls()]
     assert small == large, list(zip(urls(), small, large, strict=True))
-    assert max(large) <= 10, large
+    # 11 since lists mark the member's own registrations (one query for the marks).
+    assert max(large) <= 11, large
 
 
 def test_a_visitors_cached_page_holds_nothing_personal(client, cast, twente):

@@ -26,3 +26,9 @@ def plaatsen_over(bijeenkomst) -> int | None:
     if bijeenkomst.capaciteit is None:
         return None
     return max(bijeenkomst.capaciteit - getattr(bijeenkomst, "bezet", 0), 0)
+
+
+@register.filter
+def lookup(mapping, key):
+    """`mapping[key]`, or None when absent (or when there is no mapping)."""
+    return mapping.get(key) if mapping else None

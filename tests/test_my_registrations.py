@@ -1,0 +1,131 @@
+"""A member's own registrations: one page, and a mark wherever meetings are listed."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bijeenkomsten import services
+from portal import pagecache
+from tests import factories
+
+MINE = reverse("bijeenkomsten:mijn_aanmeldingen")
+
+
+def _register(bijeenkomst, user):
+    return services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=user.lid)
+
+
+def test_my_registrations_lists_upcoming_with_waiting_position_and_past(client, cast, twente):
+    kern = cast["kern_twente"]
+    open_meeting = factories.BijeenkomstFactory(titel="Intervisie in Hengelo", netwerken=[twente])
+    full = factories.BijeenkomstFactory(titel="Volle avond", capaciteit=1, netwerken=[twente])
+    _register(full, cast["betrokken_twente"])
+    other = factories.LidFactory()
+    factories.AanmeldingFactory(bijeenkomst=full, lid=other, status="wachtlijst")
+    past = factories.BijeenkomstFactory(
+        titel="Oude themabijeenkomst",
+        netwerken=[twente],
+        begin=timezone.now() - timedelta(days=40),
+    )
+    factories.AanmeldingFactory(bijeenkomst=past, lid=kern.lid, status="aanwezig")
+    not_mine = factories.BijeenkomstFactory(titel="Niet de mijne", netwerken=[twente])
+    _register(open_meeting, kern)
+    _register(full, kern)  # waiting, behind the earlier waiting registration? core goes first
+
+    client.force_login(kern)
+    page = client.get(MINE)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Intervisie in Hengelo" in html and "Volle avond" in html
+    assert "Oude themabijeenkomst" in html and "Aanwezig" in html
+    assert "Niet de mijne" not in html and not_mine.titel not in html
+    # Core members of the organising network go before the second tier on the waiting list.
+    assert "Op de wachtlijst (nummer 1)" in html
+    upcoming = html.index("Intervisie in Hengelo")
+    assert upcoming < html.index("Oude themabijeenkomst")
+    assert reverse("bijeenkomsten:mijn_aanmeldingen") in client.get("/").content.decode()
+
+
+def test_the_position_on_the_page_agrees_with_the_meeting_page(client, cast, twente):
+    full = factories.BijeenkomstFactory(capaciteit=1, netwerken=[twente])
+    _register(full, cast["kern_twente"])
+    for _ in range(2):
+        waiting = factories.LidFactory()
+        factories.LidmaatschapFactory(lid=waiting, netwerk=twente, schil="betrokken")
+        services.register_for_meeting(bijeenkomst_id=full.pk, lid=waiting)
+    mine = _register(full, cast["betrokken_twente"])
+    assert services.waiting_list_position(mine) == 3
+    client.force_login(cast["betrokken_twente"])
+    assert "Op de wachtlijst (nummer 3)" in client.get(MINE).content.decode()
+    assert "nummer 3" in client.get(full.get_absolute_url()).content.decode()
+
+
+def test_a_full_meeting_where_i_hold_a_place_is_marked_mine_not_full(client, cast, twente):
+    other_core = factories.LidmaatschapFactory(netwerk=twente, schil="kern").lid.user
+    full = factories.BijeenkomstFactory(titel="Volle avond", capaciteit=1, netwerken=[twente])
+    _register(full, cast["kern_twente"])
+    programma = factories.HalfjaarprogrammaFactory(netwerk=twente)
+    in_programme = factories.BijeenkomstFactory(netwerken=[twente], programma=programma)
+    _register(in_programme, cast["kern_twente"])
+    lists = [
+        "/",
+        reverse("netwerken:detail", args=["twente"]),
+        programma.get_absolute_url(),
+    ]
+    client.force_login(cast["kern_twente"])
+    for url in lists:
+        html = client.get(url).content.decode()
+        assert "je bent aangemeld" in html, url
+    agenda = client.get("/").content.decode()
+    assert "vol, wachtlijst" not in agenda and '· <span class="plaatsen">vol</span>' in agenda
+    # Another core member, who sees exactly what I see, gets it full and no mark of mine.
+    client.force_login(other_core)
+    other = client.get("/").content.decode()
+    assert "vol, wachtlijst" in other and "je bent aangemeld" not in other
+
+
+def test_the_archive_marks_what_i_attended(client, cast, twente):
+    past = factories.BijeenkomstFactory(
+        netwerken=[twente], begin=timezone.now() - timedelta(days=10)
+    )
+    factories.AanmeldingFactory(bijeenkomst=past, lid=cast["kern_twente"].lid, status="aanwezig")
+    client.force_login(cast["kern_twente"])
+    assert "je was aanwezig" in client.get(reverse("bijeenkomsten:archief")).content.decode()
+
+
+def test_visitors_are_sent_to_log_in(client):
+    response = client.get(MINE)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def _queries(client, url: str) -> int:
+    pagecache.bump_content_version()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", [MINE, "/"])
+def test_my_registrations_cost_a_fixed_number_of_queries(client, cast, twente, url):
+    kern = cast["kern_twente"]
+    client.force_login(kern)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            future = factories.BijeenkomstFactory(netwerken=[twente], capaciteit=1)
+            factories.AanmeldingFactory(bijeenkomst=future, lid=factories.LidFactory())
+            factories.AanmeldingFactory(bijeenkomst=future, lid=kern.lid, status="wachtlijst")
+            past = factories.BijeenkomstFactory(
+                netwerken=[twente], begin=timezone.now() - timedelta(days=5 + i)
+            )
+            factories.AanmeldingFactory(bijeenkomst=past, lid=kern.lid, status="aanwezig")
+
+    add(3)
+    small = _queries(client, url)
+    add(40)
+    large = _queries(client, url)
+    assert small == large
