@@ -9,6 +9,13 @@ from portal.fields import LinkField
 from portal.uploads import material_storage, validate_image, validate_pdf
 
 
+def half_year_label(jaar: int, helft: int) -> str:
+    """A half-year as people say it: "eerste helft 2027", not "2027-1"."""
+    if helft == 1:
+        return _("first half of %(year)s") % {"year": jaar}
+    return _("second half of %(year)s") % {"year": jaar}
+
+
 class Halfjaarprogramma(models.Model):
     """A network's programme for one half-year, with its jointly chosen themes."""
 
@@ -49,13 +56,18 @@ class Halfjaarprogramma(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.netwerk} {self.jaar}-{self.helft}"
+        return f"{self.netwerk}, {self.periode}"
 
     def get_absolute_url(self) -> str:
         return reverse(
             "netwerken:programma",
             kwargs={"slug": self.netwerk.slug, "jaar": self.jaar, "helft": self.helft},
         )
+
+    @property
+    def periode(self) -> str:
+        """The half-year in words, e.g. "eerste helft 2027"."""
+        return half_year_label(self.jaar, self.helft)
 
     @property
     def thema_lijst(self) -> list[str]:

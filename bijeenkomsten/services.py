@@ -31,6 +31,7 @@ from .models import (
     Bijeenkomst,
     Halfjaarprogramma,
     Programmaonderdeel,
+    half_year_label,
 )
 
 GUEST_TOKEN_SALT = "bijeenkomsten.gast-bevestigen"
@@ -318,10 +319,10 @@ def programme_copy_to_next_half_year(*, programma_id: int) -> Halfjaarprogramma:
     if Halfjaarprogramma.objects.filter(netwerk=source.netwerk, jaar=jaar, helft=helft).exists():
         raise ValidationError(
             _(
-                "%(netwerk)s already has a programme for %(jaar)s-%(helft)s. "
+                "%(netwerk)s already has a programme for the %(periode)s. "
                 "Edit that one, or delete it first."
             )
-            % {"netwerk": source.netwerk, "jaar": jaar, "helft": helft},
+            % {"netwerk": source.netwerk, "periode": half_year_label(jaar, helft)},
             code="exists",
         )
     copy = Halfjaarprogramma.objects.create(
