@@ -41,7 +41,6 @@ PERMISSIONS_POLICY = ", ".join(
     for feature in [
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
