@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from portal.headers import CONTENT_SECURITY_POLICY
 from tests import factories
+from tests.accountfixtures import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,6 +106,10 @@ def test_member_pages_and_two_factor_activation_run_under_the_policy(page, site_
     qr = page.locator("main img").first
     assert qr.get_attribute("src").startswith("data:image/svg+xml")
     assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # data: images load
+    page.fill("#id_code", totp_code(page.input_value("#authenticator_secret")))
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")  # allauth's own script on this page
+    watch.check("recovery codes")
     # A change of address waiting for confirmation: allauth hides a form for it.
     EmailAddress.objects.create(user=lid.user, email="nieuw@example.org", verified=False)
     watch.visit(site_url + reverse("account_email"))
