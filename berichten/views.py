@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from leden.models import Lid
+from portal.headers import personal_data
 
 from . import selectors, services
 from .models import Mailvoorkeur
@@ -91,6 +92,7 @@ def digest_request_view(request: HttpRequest) -> HttpResponse:
     return render(request, "berichten/digest_aanvragen.html", {"form": form, "lid": lid})
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def digest_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: link scanners that open mail links confirm nothing."""
@@ -105,6 +107,7 @@ def digest_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "berichten/digest_bevestigen.html", {"toestemming": toestemming})
 
 
+@personal_data
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without cookies; the token authorises
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:

@@ -17,6 +17,7 @@ from leden.models import Lid
 from leden.selectors import lid_for_user
 from netwerken.models import Netwerk
 from portal import pagecache, ratelimit
+from portal.headers import personal_data
 from portal.permissions import can_view_programme, visible_meetings
 
 from . import selectors, services
@@ -214,6 +215,7 @@ def register_guest(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "bijeenkomsten/gast_aanmelden.html", context, status=status)
 
 
+@personal_data
 def confirm_guest(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
     aanmelding = services.guest_registration_from_token(token)
@@ -298,6 +300,7 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@personal_data
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A member's own registrations and the meetings of their networks they may see.
 
