@@ -57,6 +57,7 @@ class RegistrationExport(BaseExport):
         "gast_naam",
         "gast_email",
         "status",
+        "bevestigd",
         "voorrang",
         "aangemeld_op",
     )
@@ -97,6 +98,9 @@ class RegistrationExport(BaseExport):
 
     def rows(self) -> Iterator[Sequence[Any]]:
         statuses = {value: str(label) for value, label in Aanmelding.Status.choices}
+        # A guest who has not confirmed is not registered: whoever counts "registered" rows
+        # in the sheet must not count them (nor do the places taken on the site).
+        unconfirmed = gettext("unconfirmed")
         anonymous = gettext("anonymous")
         for (
             titel,
@@ -108,10 +112,15 @@ class RegistrationExport(BaseExport):
             gast_naam,
             gast_email,
             status,
+            bevestigd,
             voorrang,
             op,
         ) in self.queryset().iterator(chunk_size=DB_CHUNK_SIZE):
             member = lid_id is not None
+            if not bevestigd and status != Aanmelding.Status.GEANNULEERD:
+                label = unconfirmed
+            else:
+                label = statuses.get(status, status)
             yield (
                 titel,
                 begin,
@@ -119,7 +128,7 @@ class RegistrationExport(BaseExport):
                 email if member else gast_email,
                 org if member else "",
                 member,
-                statuses.get(status, status),
+                label,
                 voorrang,
                 op,
             )

@@ -57,5 +57,12 @@ class ArchiveFilterForm(AgendaFilterForm):
 
 
 class GuestRegistrationForm(forms.Form):
+    error_messages = {
+        "too_many": _(
+            "Too many registrations were sent from your connection in a short time. "
+            "Try again in a few minutes."
+        ),
+    }
+
     gast_naam = forms.CharField(label=_("Your name"), max_length=150)
     gast_email = forms.EmailField(label=_("Your e-mail address"))

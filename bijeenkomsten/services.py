@@ -7,7 +7,7 @@ can never fill more places than the meeting has.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from django.core import signing
@@ -36,6 +36,7 @@ from .models import (
 
 GUEST_TOKEN_SALT = "bijeenkomsten.gast-bevestigen"
 GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
+GUEST_LINK_RENEW_AFTER = timedelta(hours=1)
 WAITING_ORDER = ["-voorrang", "aangemeld_op", "id"]
 
 
@@ -76,6 +77,14 @@ def _is_core_of_organiser(lid: Lid, bijeenkomst: Bijeenkomst) -> bool:
     ).exists()
 
 
+def _guest_link_may_be_renewed(aanmelding: Aanmelding, *, now: datetime | None) -> bool:
+    return (
+        aanmelding.lid_id is None
+        and not aanmelding.bevestigd
+        and aanmelding.aangemeld_op <= (now or timezone.now()) - GUEST_LINK_RENEW_AFTER
+    )
+
+
 def _live_registration(bijeenkomst: Bijeenkomst, *, lid: Lid | None, email: str):
     live = bijeenkomst.aanmeldingen.filter(status__in=LIVE_STATUSES)
     if lid is not None:
@@ -90,13 +99,20 @@ def register_for_meeting(
     lid: Lid | None = None,
     gast_naam: str = "",
     gast_email: str = "",
+    may_mail: Callable[[], bool] | None = None,
     now: datetime | None = None,
-) -> Aanmelding:
+) -> Aanmelding | None:
     """Register a member (or a guest for an open meeting) and return the live registration.
 
     Registering twice returns the existing registration: a double click, a double submit or a
-    second tab changes nothing. A full meeting puts the registration on the waiting list. A
-    guest's place counts only after they confirm by the link mailed to them.
+    second tab changes nothing (and mails nothing). A full meeting puts the registration on the
+    waiting list. A guest's place counts only after they confirm by the link mailed to them.
+
+    `may_mail` (guests): asked only when a new registration, and so a mail to the address,
+    would be made; when it answers False nothing is made or mailed (the per-address limit of
+    the guest form) and the existing registration, if any, or None is returned. A guest who
+    registers again while still unconfirmed gets a new registration and link once the last
+    link is GUEST_LINK_RENEW_AFTER old (the mail got lost, or the link expired), never sooner.
     """
     bijeenkomst = _lock(bijeenkomst_id)
     if not is_registration_open(bijeenkomst, now=now):
@@ -109,7 +125,7 @@ def register_for_meeting(
             raise ValidationError(_("Fill in your name and e-mail address."), code="guest")
 
     existing = _live_registration(bijeenkomst, lid=lid, email=gast_email)
-    if existing is not None:
+    if existing is not None and not _guest_link_may_be_renewed(existing, now=now):
         return existing
 
     if lid is not None:
@@ -121,6 +137,12 @@ def register_for_meeting(
             voorrang=_is_core_of_organiser(lid, bijeenkomst),
         )
     else:
+        if may_mail is not None and not may_mail():
+            return existing
+        if existing is not None:
+            # Replaced by a new registration with a new link: the old link stops working.
+            existing.status = "geannuleerd"
+            existing.save(update_fields=["status", "gewijzigd_op"])
         # A guest holds no place until confirmed; the place is decided on confirmation.
         aanmelding = Aanmelding(
             bijeenkomst=bijeenkomst,
@@ -150,18 +172,30 @@ def register_for_meeting(
 
 
 def guest_token(aanmelding: Aanmelding) -> str:
-    return signing.dumps({"a": aanmelding.pk, "e": aanmelding.gast_email}, salt=GUEST_TOKEN_SALT)
+    """The token in a guest's confirmation link: the registration's id, signed and dated.
+
+    It holds no address (links end up in logs, proxies and forwarded mails); the signature
+    binds it to this registration, which keeps the address.
+    """
+    return signing.dumps(aanmelding.pk, salt=GUEST_TOKEN_SALT)
 
 
 def guest_registration_from_token(token: str) -> Aanmelding | None:
-    """The guest registration a confirmation link is for, or None if the link is not valid."""
+    """The guest registration a confirmation link is for, or None if the link is not valid.
+
+    Links mailed before the tokens became opaque (a dict with the address) no longer work, nor
+    does the link of a registration replaced by a newer one.
+    """
     try:
-        data = signing.loads(token, salt=GUEST_TOKEN_SALT, max_age=GUEST_TOKEN_MAX_AGE)
+        pk = signing.loads(token, salt=GUEST_TOKEN_SALT, max_age=GUEST_TOKEN_MAX_AGE)
     except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
         return None
     return (
         Aanmelding.objects.select_related("bijeenkomst")
-        .filter(pk=data.get("a"), gast_email=data.get("e"), lid__isnull=True)
+        .filter(pk=pk, lid__isnull=True, geanonimiseerd=False)
+        .exclude(status="geannuleerd", bevestigd=False)
         .first()
     )
 

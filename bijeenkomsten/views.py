@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from leden.models import Lid
 from leden.selectors import lid_for_user
 from netwerken.models import Netwerk
-from portal import pagecache
+from portal import pagecache, ratelimit
 from portal.permissions import can_view_programme, visible_meetings
 
 from . import selectors, services
@@ -173,25 +173,44 @@ def cancel(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(bijeenkomst)
 
 
+GUEST_FORM = "guest_registration"  # its rates: ACCOUNT_RATE_LIMITS (see portal.ratelimit)
+
+
 def register_guest(request: HttpRequest, slug: str) -> HttpResponse:
-    """A guest's registration for an open meeting: a form, then a confirmation link by mail."""
+    """A guest's registration for an open meeting: a form, then a confirmation link by mail.
+
+    Anyone can type any address here, so the form is limited per client (too many: 429, and
+    nothing happens) and per address (too many: no mail, but the same answer as always). The
+    answer is the same whether the address was new, registered already, or limited.
+    """
     bijeenkomst = _visible_or_404(request, slug)
     if bijeenkomst.doelgroep != Bijeenkomst.Doelgroep.OPEN:
         raise Http404
     form = GuestRegistrationForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        try:
-            services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return render(
-                request,
-                "bijeenkomsten/gast_mail_verstuurd.html",
-                {"bijeenkomst": bijeenkomst, "email": form.cleaned_data["gast_email"]},
-            )
-    context = {**_meeting_box(bijeenkomst), "guest_form": form}
     status = 400 if form.is_bound else 200
+    if form.is_valid():
+        if not ratelimit.client_may_submit(request, form=GUEST_FORM):
+            form.add_error(None, GuestRegistrationForm.error_messages["too_many"])
+            status = 429
+        else:
+            email = form.cleaned_data["gast_email"]
+            try:
+                services.register_for_meeting(
+                    bijeenkomst_id=bijeenkomst.pk,
+                    **form.cleaned_data,
+                    may_mail=lambda: ratelimit.address_may_receive(
+                        request, form=GUEST_FORM, email=email
+                    ),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return render(
+                    request,
+                    "bijeenkomsten/gast_mail_verstuurd.html",
+                    {"bijeenkomst": bijeenkomst, "email": email},
+                )
+    context = {**_meeting_box(bijeenkomst), "guest_form": form}
     return render(request, "bijeenkomsten/gast_aanmelden.html", context, status=status)
 
 

@@ -163,9 +163,22 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PREVENT_ENUMERATION = True
-# ACCOUNT_RATE_LIMITS is left unset on purpose: allauth's default limits apply.
+# Every anonymous form that sends mail is limited per client ("/ip": allauth's client IP,
+# behind ALLAUTH_TRUSTED_PROXY_COUNT proxies) and per address ("/key"). allauth's own forms
+# (sign-up, password reset, verification mails), and the portal's through portal.ratelimit:
+# "<form>" per client (refused with 429) and "<form>_mail" per address (the answer stays the
+# same, only no mail goes out: the answer never tells whether an address was used before).
+ACCOUNT_RATE_LIMITS = {
+    "signup": "10/10m/ip,50/d/ip",  # per address: "confirm_email" (both mails it can send)
+    "reset_password": "10/10m/ip,3/h/key",
+    "confirm_email": "1/3m/key,10/d/key",
+    "guest_registration": "5/10m/ip,30/d/ip",
+    "guest_registration_mail": "3/h/key,6/d/key",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
-ACCOUNT_SIGNUP_FORM_CLASS = "leden.forms.SignupForm"
+# A subclass of allauth's form (not ACCOUNT_SIGNUP_FORM_CLASS): it also shapes the known-address
+# path, so that sign-up takes as long for a known address as for a new one.
+ACCOUNT_FORMS = {"signup": "leden.forms.SignupForm"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Two-factor (TOTP): optional for members, required for staff and coordinators before the admin.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

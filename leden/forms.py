@@ -1,4 +1,6 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from portal.uploads import validate_photo
@@ -6,10 +8,21 @@ from portal.uploads import validate_photo
 from .models import Lid, Lidmaatschap
 
 
-class SignupForm(forms.Form):
-    """Extra field on allauth's sign-up form: every account gets a member profile."""
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form with the member's name: every account gets a member profile.
+
+    A known address must not answer faster than a new one (that would tell who has an
+    account): allauth then only mails the owner, while a new account costs a password hash,
+    by far the slowest step. So the known-address path hashes the password too.
+    """
 
     naam = forms.CharField(label=_("Your name"), max_length=150)
+    field_order = ["email", "naam", "password1", "password2"]
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1"))  # the same work, thrown away
+        return super().try_save(request)
 
     def signup(self, request, user) -> None:
         from .services import lid_create

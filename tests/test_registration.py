@@ -148,3 +148,44 @@ def test_a_waiting_list_row_counts_as_attended_only_once_the_meeting_has_begun()
     assert meeting_mark_attendance(bijeenkomst_id=bijeenkomst.pk, aanwezig=[waiting.pk]) == 1
     waiting.refresh_from_db()
     assert waiting.status == "aanwezig"
+
+
+def test_a_guest_the_address_limit_refuses_is_not_registered_and_not_mailed(
+    django_capture_on_commit_callbacks,
+):
+    bijeenkomst = meeting(doelgroep="open")
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = services.register_for_meeting(
+            bijeenkomst_id=bijeenkomst.pk,
+            gast_naam="Gast",
+            gast_email="gast@example.org",
+            may_mail=lambda: False,
+        )
+    assert result is None
+    assert not Aanmelding.objects.filter(bijeenkomst=bijeenkomst).exists()
+    assert not [c for c in callbacks if "send_mails" in repr(c)]
+
+
+def test_an_unconfirmed_guest_registering_again_is_replaced_only_after_an_hour():
+    bijeenkomst = meeting(doelgroep="open")
+    first = services.register_for_meeting(
+        bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email="gast@example.org"
+    )
+    asked = []
+
+    def again(minutes: int):
+        return services.register_for_meeting(
+            bijeenkomst_id=bijeenkomst.pk,
+            gast_naam="Gast",
+            gast_email="gast@example.org",
+            may_mail=lambda: asked.append(minutes) or True,
+            now=first.aangemeld_op + timedelta(minutes=minutes),
+        )
+
+    assert again(59).pk == first.pk and asked == []  # too soon: the limit is not even asked
+    second = again(61)
+    assert second.pk != first.pk and asked == [61]
+    first.refresh_from_db()
+    assert first.status == "geannuleerd"
+    assert services.guest_registration_from_token(services.guest_token(first)) is None
+    assert services.guest_registration_from_token(services.guest_token(second)) == second
