@@ -77,6 +77,10 @@ EVENT_KINDS = {
 }
 
 
+# Mails about a registrant's own meeting that carry its calendar file.
+CALENDAR_MAILS = {"aangemeld", "doorgeschoven", "gewijzigd", "geannuleerd"}
+
+
 class TemporaryMailError(Exception):
     """The SMTP server could not take the mail now; the task retries later."""
 
@@ -387,12 +391,12 @@ def send_queued(verzending_ids: Iterable[int]) -> int:
                 continue
             context["aanmelding"] = aanmelding
             context["naam"] = aanmelding.naam
-            if row.soort == "aangemeld":
-                from bijeenkomsten.ics import meeting_calendar
+            if row.soort in CALENDAR_MAILS:
+                # The event as it now stands, or its cancellation: calendars filled from an
+                # earlier mail follow the change (same UID, higher SEQUENCE).
+                from bijeenkomsten.ics import meeting_mail_calendar
 
-                attachments.append(
-                    ("bijeenkomst.ics", meeting_calendar([row.bijeenkomst]), "text/calendar")
-                )
+                attachments.append(meeting_mail_calendar(row.bijeenkomst))
             if row.soort == "gast_bevestigen":
                 from bijeenkomsten.services import guest_token
 

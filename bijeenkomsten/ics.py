@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,19 +23,28 @@ def meeting_uid(bijeenkomst: Bijeenkomst) -> str:
 
 
 def meeting_calendar(
-    bijeenkomsten: Iterable[Bijeenkomst], *, method: str = "PUBLISH", alarm: bool = True
+    bijeenkomsten: Iterable[Bijeenkomst],
+    *,
+    method: str = "PUBLISH",
+    alarm: bool = True,
+    name: str = "",
 ) -> bytes:
     """One VCALENDAR with a VEVENT per meeting (times in Europe/Amsterdam, with a VTIMEZONE).
 
     SEQUENCE follows `Bijeenkomst.sequence` and a cancelled meeting carries STATUS:CANCELLED, so
     clients that already hold the event replace it. `alarm`: a reminder an hour before, for
-    one's own meeting; feeds go without, or every meeting of a network would ring.
+    one's own meeting; feeds go without, or every meeting of a network would ring. `name`: the
+    calendar's name in the app that subscribes to a feed (NAME, and X-WR-CALNAME for Apple and
+    Google, which read only that).
     """
     cal = Calendar()
     cal.add("prodid", "-//Regionet//Bijeenkomsten//NL")
     cal.add("version", "2.0")
     cal.add("method", method)
     cal.add("x-wr-timezone", "Europe/Amsterdam")
+    if name:
+        cal.add("name", name)
+        cal.add("x-wr-calname", name)
     stamp = timezone.now()
     for bijeenkomst in bijeenkomsten:
         event = Event()
@@ -64,3 +74,54 @@ def meeting_calendar(
         cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def meeting_mail_calendar(bijeenkomst: Bijeenkomst) -> tuple[str, bytes, str]:
+    """The calendar file a mail about one's own meeting carries: the event as it now stands
+    (same UID, current SEQUENCE), or its cancellation, which a calendar app applies at once."""
+    if bijeenkomst.geannuleerd:
+        body = meeting_calendar([bijeenkomst], method="CANCEL", alarm=False)
+        return ("bijeenkomst.ics", body, "text/calendar; method=CANCEL")
+    return ("bijeenkomst.ics", meeting_calendar([bijeenkomst]), "text/calendar")
+
+
+def _utc(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def add_to_calendar_links(bijeenkomst: Bijeenkomst) -> list[tuple[str, str]]:
+    """Links that open the meeting in a web calendar's "new event" form: nothing is fetched
+    from those sites until the person clicks. Apple Calendar and desktop Outlook take the .ics
+    file, offered beside these."""
+    url = settings.SITE_URL + bijeenkomst.get_absolute_url()
+    place = ", ".join(part for part in (bijeenkomst.locatie, bijeenkomst.adres) if part)
+    if not place and bijeenkomst.online_link:
+        place = gettext("online")  # never the join link: it is for registrants only
+    details = f"{bijeenkomst.thema or ''}\n\n{url}".strip()
+    google = "https://calendar.google.com/calendar/render?" + urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": bijeenkomst.titel,
+            "dates": f"{_utc(bijeenkomst.begin)}/{_utc(bijeenkomst.einde)}",
+            "details": details,
+            "location": place,
+            "ctz": "Europe/Amsterdam",
+        }
+    )
+    outlook_query = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": bijeenkomst.titel,
+            "startdt": bijeenkomst.begin.astimezone(UTC).isoformat(),
+            "enddt": bijeenkomst.einde.astimezone(UTC).isoformat(),
+            "body": details,
+            "location": place,
+        }
+    )
+    compose = "/calendar/0/deeplink/compose?" + outlook_query
+    return [
+        ("Google Agenda", google),
+        ("Outlook.com", "https://outlook.live.com" + compose),
+        ("Microsoft 365", "https://outlook.office.com" + compose),
+    ]

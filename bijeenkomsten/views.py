@@ -22,7 +22,7 @@ from portal.permissions import can_view_programme, visible_meetings
 
 from . import selectors, services
 from .forms import AgendaFilterForm, ArchiveFilterForm, GuestRegistrationForm
-from .ics import meeting_calendar
+from .ics import add_to_calendar_links, meeting_calendar
 from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
 from .selectors import (
     filter_meetings,
@@ -112,6 +112,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         aanmelding = bijeenkomst.aanmeldingen.filter(lid=lid, status__in=LIVE_STATUSES).first()
     context = {
         **_meeting_box(bijeenkomst),
+        "agenda_links": add_to_calendar_links(bijeenkomst),
         "lid": lid,
         "aanmelding": aanmelding,
         "wachtpositie": services.waiting_list_position(aanmelding) if aanmelding else None,
@@ -275,8 +276,9 @@ def programme(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpRes
     return pagecache.render_cached(request, "bijeenkomsten/programma.html", context)
 
 
-def _calendar_response(meetings, filename: str) -> HttpResponse:
-    response = HttpResponse(meeting_calendar(meetings, alarm=False), content_type="text/calendar")
+def _calendar_response(meetings, filename: str, name: str) -> HttpResponse:
+    body = meeting_calendar(meetings, alarm=False, name=name)
+    response = HttpResponse(body, content_type="text/calendar")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -290,7 +292,9 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
         if netwerk is None:
             return None
         anonymous = visible_meetings(AnonymousUser()).filter(netwerken=netwerk)
-        return meeting_calendar(selectors.feed_meetings(anonymous), alarm=False)
+        return meeting_calendar(
+            selectors.feed_meetings(anonymous), alarm=False, name=f"Regionet: {netwerk.naam}"
+        )
 
     body = pagecache.remember(request, "network-feed", calendar)
     if body is None:
@@ -314,7 +318,9 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         netwerk__lidmaatschappen__lid=lid, netwerk__lidmaatschappen__status="actief"
     ).values("bijeenkomst_id")
     meetings = visible_meetings(lid.user).filter(Q(pk__in=own) | Q(pk__in=of_networks))
-    return _calendar_response(selectors.feed_meetings(meetings), "regionet.ics")
+    return _calendar_response(
+        selectors.feed_meetings(meetings), "regionet.ics", _("Regionet: my meetings")
+    )
 
 
 def material(request: HttpRequest, name: str) -> FileResponse:

@@ -1,6 +1,7 @@
 """Calendar feeds as a calendar app reads them: parsed with the `icalendar` library."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -99,3 +100,81 @@ def test_personal_feed_follows_the_member_and_stops_with_a_new_token(
     assert client.get(reverse("persoonlijke_agenda", args=[old_token])).status_code == 404
     new = reverse("persoonlijke_agenda", args=[lid.agenda_token])
     assert set(events(parse(client.get(new)))) == set(found)
+
+
+# --- Calendars follow changes: the mails carry the event as it now stands -------------------
+
+from tests import mailfixtures  # noqa: E402 (fixtures for this section only)
+
+smtp_server, smtp, eager_celery = (
+    mailfixtures.smtp_server,
+    mailfixtures.smtp,
+    mailfixtures.eager_celery,
+)
+
+
+def _calendar_of(message) -> tuple[Calendar, str]:
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    return Calendar.from_ical(part.get_content()), part.get_param("method") or ""
+
+
+def test_moved_and_cancelled_meeting_mails_carry_the_updated_event(
+    smtp, eager_celery, twente, kern_twente, django_capture_on_commit_callbacks
+):
+    bijeenkomst = factories.BijeenkomstFactory(titel="Intervisie", netwerken=[twente])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=kern_twente.lid)
+    [registered] = smtp.messages
+    first, _ = _calendar_of(registered)
+    uid = str(first.walk("VEVENT")[0]["UID"])
+
+    later = bijeenkomst.begin + timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_move(
+            bijeenkomst=bijeenkomst, begin=later, einde=later + timedelta(hours=2)
+        )
+    moved, method = _calendar_of(smtp.messages[-1])
+    [event] = moved.walk("VEVENT")
+    assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
+    assert event.decoded("DTSTART") == later.replace(microsecond=0)
+    assert str(moved["METHOD"]) == "PUBLISH" and method != "CANCEL"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_cancel(bijeenkomst_id=bijeenkomst.pk)
+    cancelled, method = _calendar_of(smtp.messages[-1])
+    [event] = cancelled.walk("VEVENT")
+    assert str(cancelled["METHOD"]) == "CANCEL" and method == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED" and str(event["UID"]) == uid
+    assert int(event["SEQUENCE"]) >= 2
+    assert len(smtp.messages) == 3
+
+
+def test_feeds_carry_a_calendar_name(client, twente, kern_twente):
+    factories.BijeenkomstFactory(netwerken=[twente])
+    network = network_feed(client)
+    assert str(network["X-WR-CALNAME"]) == "Regionet: Regionetwerk Twente"
+    assert str(network["NAME"]) == "Regionet: Regionetwerk Twente"
+    token = calendar_token_renew(lid=kern_twente.lid)
+    personal = parse(client.get(reverse("persoonlijke_agenda", args=[token])))
+    assert str(personal["X-WR-CALNAME"]) == "Regionet: mijn bijeenkomsten"
+
+
+def test_meeting_page_offers_web_calendars_without_the_join_link(client, twente, kern_twente):
+    from urllib.parse import parse_qs, urlsplit
+
+    online = factories.BijeenkomstFactory(
+        titel="Praktijksafari",
+        netwerken=[twente],
+        locatie="",
+        online_link="https://meet.example.org/geheim",
+    )
+    html = client.get(online.get_absolute_url()).content.decode()
+    assert "Zet in mijn agenda" in html and "meet.example.org" not in html
+    google = next(
+        link for link in re.findall(r'href="([^"]+)"', html) if "calendar.google.com" in link
+    )
+    query = parse_qs(urlsplit(google.replace("&amp;", "&")).query)
+    assert query["text"] == ["Praktijksafari"] and query["location"] == ["online"]
+    start, end = query["dates"][0].split("/")
+    assert start == online.begin.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert "outlook.live.com" in html and "outlook.office.com" in html

@@ -129,3 +129,18 @@ def test_my_registrations_cost_a_fixed_number_of_queries(client, cast, twente, u
     add(40)
     large = _queries(client, url)
     assert small == large
+
+
+def test_a_cancelled_meeting_offers_no_registration_box(client, cast, twente):
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente], capaciteit=10)
+    _register(bijeenkomst, cast["kern_twente"])
+    services.meeting_cancel(bijeenkomst_id=bijeenkomst.pk)
+    client.force_login(cast["kern_twente"])
+    html = client.get(bijeenkomst.get_absolute_url()).content.decode()
+    assert "ze gaat niet door" in html and "Je aanmelding vervalt" in html
+    assert "Je bent aangemeld." not in html
+    assert reverse("bijeenkomsten:afmelden", args=[bijeenkomst.slug]) not in html
+    assert "plaatsen over" not in html
+    client.force_login(cast["betrokken_twente"])
+    html = client.get(bijeenkomst.get_absolute_url()).content.decode()
+    assert reverse("bijeenkomsten:aanmelden", args=[bijeenkomst.slug]) not in html
