@@ -623,6 +623,12 @@ class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
     date_hierarchy = "aangemeld_op"
     actions = ["mark_attended", "mark_not_attended"]
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Not even for umbrella staff: a registration is cancelled (by the member, or with its
+        # meeting), and anonymised when an account goes, never deleted. A deleted row would
+        # free no place for the waiting list and mail nobody.
+        return False
+
     def has_attendance_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
 
