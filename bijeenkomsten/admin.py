@@ -97,14 +97,14 @@ class DeleteThroughServiceMixin:
     def log_deletions(self, request: HttpRequest, queryset):
         return []  # logged in `delete_one` once the service said the object is really gone
 
-    def delete_one(self, request: HttpRequest, obj) -> bool:
-        """Delete `obj` through the service; says why when it stays. Returns whether deleted."""
+    def delete_one(self, request: HttpRequest, obj) -> DeleteOutcome:
+        """Delete `obj` through the service, and say why when it stays."""
         outcome = self.delete_through_service(request, obj)
         if outcome == DeleteOutcome.DELETED:
             super().log_deletions(request, [obj])  # obj keeps its pk: the service loaded its own
-            return True
-        self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
-        return False
+        else:
+            self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
+        return outcome
 
     def delete_model(self, request: HttpRequest, obj) -> None:
         self.delete_one(request, obj)
@@ -132,7 +132,8 @@ class DeleteThroughServiceMixin:
         if request.POST.get("post"):
             *_ignored, perms_needed, protected = self.get_deleted_objects(queryset, request)
             if not perms_needed and not protected:
-                deleted = sum(self.delete_one(request, obj) for obj in queryset)
+                outcomes = [self.delete_one(request, obj) for obj in queryset]
+                deleted = outcomes.count(DeleteOutcome.DELETED)
                 if deleted:
                     self.message_user(
                         request,
@@ -305,9 +306,10 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
         meeting_admin = self.admin_site.get_model_admin(Bijeenkomst)
         deleted = []
         for obj in formset.deleted_objects:
-            if meeting_admin.delete_one(request, obj):
+            outcome = meeting_admin.delete_one(request, obj)
+            if outcome == DeleteOutcome.DELETED:
                 deleted.append(obj)
-            else:
+            elif outcome == DeleteOutcome.CANCELLED:
                 formset.changed_objects.append((obj, ["geannuleerd"]))
         formset.deleted_objects = deleted  # the history says what really happened
 

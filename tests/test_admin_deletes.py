@@ -7,6 +7,7 @@ calendar is the network's public feed, read as a calendar app reads it.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -132,6 +133,11 @@ def test_ticking_delete_on_a_programme_row_cancels_a_meeting_with_registrations(
     assert_cancelled_not_deleted(manager, smtp, registered)
     assert not Bijeenkomst.objects.filter(pk=leeg.pk).exists()  # nobody registered: deleted
     assert "geannuleerd in plaats van verwijderd" in _messages(response)
+    history = LogEntry.objects.filter(object_id=str(registered.programma.pk)).latest("pk")
+    said = json.loads(history.change_message)
+    assert {"deleted": {"name": "meeting", "object": leeg.titel}} in said
+    cancelled = {"name": "meeting", "object": registered.titel, "fields": ["geannuleerd"]}
+    assert {"changed": cancelled} in said
 
 
 def test_delete_page_cancels_a_meeting_with_registrations(
