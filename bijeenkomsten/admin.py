@@ -12,14 +12,17 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from berichten.admin import send_reminder_now
 from portal.adminscope import (
@@ -31,10 +34,123 @@ from portal.adminscope import (
 
 from . import services
 from .models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal, Programmaonderdeel
+from .services import DeleteOutcome
 
 
 def _next_half_year(today: date) -> tuple[int, int]:
     return (today.year, 2) if today.month <= 6 else (today.year + 1, 1)
+
+
+# --- Changing and deleting meetings: every path through the same services --------------------
+
+
+class MeetingForm(forms.ModelForm):
+    """A meeting's fields, on its own page and as a row of its programme alike: a narrower
+    audience that would leave out people who registered is refused with the service's reason
+    (`services.meeting_save` refuses it too)."""
+
+    class Meta:
+        model = Bijeenkomst
+        fields = ["doelgroep"]  # the meeting's page and the programme's rows list their own
+
+    def clean(self) -> dict:
+        data = super().clean()
+        doelgroep = data.get("doelgroep")
+        # Still the stored meeting: the form copies its data onto the instance after clean().
+        if self.instance.pk and doelgroep and "doelgroep" in self.changed_data:
+            problem = services.meeting_audience_problem(
+                bijeenkomst=self.instance, doelgroep=doelgroep
+            )
+            if problem:
+                self.add_error("doelgroep", problem)
+        return data
+
+
+def _meeting_outcome_message(bijeenkomst: Bijeenkomst, outcome: DeleteOutcome) -> str:
+    if outcome == DeleteOutcome.CANCELLED:
+        return gettext(
+            "“%(titel)s” has registrations and is therefore cancelled instead of deleted: "
+            "everyone registered gets a mail, and calendars show it as cancelled."
+        ) % {"titel": bijeenkomst}
+    return gettext(
+        "“%(titel)s” has registrations and is therefore not deleted: a meeting that has begun "
+        "or was cancelled already keeps its registrations as the attendance record."
+    ) % {"titel": bijeenkomst}
+
+
+class DeleteThroughServiceMixin:
+    """The delete page, the bulk delete action and their history entries, for a model that is
+    deleted by a service which may keep the object (and cancel it) instead.
+
+    A subclass says how (`delete_through_service`, returning a `DeleteOutcome`) and what to
+    tell the coordinator when the object stays (`kept_message`). The history records what
+    really happened, after the service answered: a deletion, or nothing here (the service's
+    caller logs the cancellation).
+    """
+
+    def delete_through_service(self, request: HttpRequest, obj) -> DeleteOutcome:
+        raise NotImplementedError
+
+    def kept_message(self, obj, outcome: DeleteOutcome) -> str:
+        raise NotImplementedError
+
+    def log_deletions(self, request: HttpRequest, queryset):
+        return []  # logged in `delete_one` once the service said the object is really gone
+
+    def delete_one(self, request: HttpRequest, obj) -> DeleteOutcome:
+        """Delete `obj` through the service, and say why when it stays."""
+        outcome = self.delete_through_service(request, obj)
+        if outcome == DeleteOutcome.DELETED:
+            super().log_deletions(request, [obj])  # obj keeps its pk: the service loaded its own
+        else:
+            self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
+        return outcome
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        self.delete_one(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for obj in queryset:
+            self.delete_one(request, obj)
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id):
+        if self.model._default_manager.filter(pk=obj_id).exists():
+            # Kept (the message says why): back to its page rather than "deleted successfully".
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj_id])
+            )
+        return super().response_delete(request, obj_display, obj_id)
+
+    @admin.action(
+        permissions=["delete"],
+        description=_("Delete selected %(verbose_name_plural)s"),
+    )
+    def delete_selected(self, request: HttpRequest, queryset):
+        """Django's bulk delete, whose confirmation page it shows, but counting only what the
+        service really deleted."""
+        if request.POST.get("post"):
+            *_ignored, perms_needed, protected = self.get_deleted_objects(queryset, request)
+            if not perms_needed and not protected:
+                outcomes = [self.delete_one(request, obj) for obj in queryset]
+                deleted = outcomes.count(DeleteOutcome.DELETED)
+                if deleted:
+                    self.message_user(
+                        request,
+                        gettext("Successfully deleted %(count)d %(items)s.")
+                        % {"count": deleted, "items": model_ngettext(self.opts, deleted)},
+                        messages.SUCCESS,
+                    )
+                return None
+        return django_delete_selected(self, request, queryset)
+
+
+def _meetings_with_registrations(meetings) -> set[int]:
+    return set(
+        Aanmelding.objects.filter(bijeenkomst__in=meetings)
+        .values_list("bijeenkomst_id", flat=True)
+        .distinct()
+    )
 
 
 # --- Half-year programmes -------------------------------------------------------------------
@@ -44,6 +160,7 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
     """The programme's meetings, one row each; new rows are proposed on the usual day."""
 
     model = Bijeenkomst
+    form = MeetingForm
     network_path = None  # the programme is scoped already
     coordinator_permissions = ALL_PERMISSIONS
     fields = [
@@ -67,6 +184,13 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+
+        class RowForm(formset.form):
+            def hand_clean_DELETE(self) -> None:
+                """Django refuses the delete box of a row whose registrations are protected;
+                here it goes to `services.meeting_delete`, which cancels such a meeting."""
+
+        formset.form = RowForm
         help_texts = {
             "thema": _("One of the programme's themes."),
             "titel": _("Rows left as proposed are not saved: give a title to keep one."),
@@ -77,7 +201,7 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
         return formset
 
     def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
-        proposals = getattr(request, "_regionet_proposals", None)
+        proposals = self.admin_site.get_model_admin(Halfjaarprogramma).proposals(request, obj)
         return len(proposals) if proposals else self.extra
 
     @admin.display(description=_("programme parts"))
@@ -91,7 +215,7 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
 
 
 @admin.register(Halfjaarprogramma)
-class HalfjaarprogrammaAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "netwerk"
     coordinator_permissions = ALL_PERMISSIONS
     list_display = ["__str__", "netwerk", "jaar", "helft", "aantal_bijeenkomsten", "gepubliceerd"]
@@ -110,7 +234,7 @@ class HalfjaarprogrammaAdmin(NetworkScopedMixin, admin.ModelAdmin):
     ]
     readonly_fields = ["gepubliceerd", "gepubliceerd_op"]
     inlines = [ProgrammaBijeenkomstInline]
-    actions = ["publish", "copy_to_next_half_year"]
+    actions = ["delete_selected", "publish", "copy_to_next_half_year"]
 
     def get_queryset(self, request: HttpRequest):
         # A GROUP BY query drops Meta.ordering; autocomplete pages need a stable order.
@@ -156,19 +280,20 @@ class HalfjaarprogrammaAdmin(NetworkScopedMixin, admin.ModelAdmin):
         ).first()
         return (netwerk, jaar, helft) if netwerk else None
 
-    def get_inline_instances(self, request: HttpRequest, obj=None):
+    def proposals(self, request: HttpRequest, obj: Halfjaarprogramma | None) -> list[tuple]:
+        """The meeting times proposed as extra rows (derived anew each time: nothing is kept on
+        the request)."""
         target = self._proposal_target(request, obj)
-        request._regionet_proposals = (
-            services.proposed_meeting_times(netwerk=target[0], jaar=target[1], helft=target[2])
-            if target
-            else []
-        )
-        return super().get_inline_instances(request, obj)
+        if not target:
+            return []
+        return services.proposed_meeting_times(netwerk=target[0], jaar=target[1], helft=target[2])
 
     def get_formset_kwargs(self, request: HttpRequest, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        proposals = getattr(request, "_regionet_proposals", None)
-        if isinstance(inline, ProgrammaBijeenkomstInline) and proposals:
+        proposals = (
+            self.proposals(request, obj) if isinstance(inline, ProgrammaBijeenkomstInline) else []
+        )
+        if proposals:
             kwargs["initial"] = [{"begin": begin, "einde": einde} for begin, einde in proposals]
         return kwargs
 
@@ -176,16 +301,59 @@ class HalfjaarprogrammaAdmin(NetworkScopedMixin, admin.ModelAdmin):
         if formset.model is not Bijeenkomst:
             return super().save_formset(request, form, formset, change)
         for obj in formset.save(commit=False):
-            changed = next((f for o, f in formset.changed_objects if o is obj), [])
-            if obj.pk and {"begin", "einde"} & set(changed):
-                services.meeting_move(bijeenkomst=obj, begin=obj.begin, einde=obj.einde)
-            else:
-                services.programme_meeting_save(bijeenkomst=obj, programma=form.instance)
-            if "capaciteit" in changed:
-                services.meeting_capacity_changed(bijeenkomst_id=obj.pk)
-        for obj in formset.deleted_objects:
-            obj.delete()
+            services.meeting_save(bijeenkomst=obj, programma=form.instance)
         formset.save_m2m()
+        meeting_admin = self.admin_site.get_model_admin(Bijeenkomst)
+        deleted = []
+        for obj in formset.deleted_objects:
+            outcome = meeting_admin.delete_one(request, obj)
+            if outcome == DeleteOutcome.DELETED:
+                deleted.append(obj)
+            elif outcome == DeleteOutcome.CANCELLED:
+                formset.changed_objects.append((obj, ["geannuleerd"]))
+        formset.deleted_objects = deleted  # the history says what really happened
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """The confirmation page of deleting programmes: each meeting as the meeting's own delete
+        page shows it (those with registrations are cancelled instead); a programme that keeps
+        such a meeting stays."""
+        programmes = list(objs)
+        meetings = list(Bijeenkomst.objects.filter(programma__in=programmes))
+        meeting_admin = self.admin_site.get_model_admin(Bijeenkomst)
+        to_delete, model_count, perms_needed, protected = meeting_admin.get_deleted_objects(
+            meetings, request
+        )
+        registered = _meetings_with_registrations(meetings)
+        keeping = {m.programma_id for m in meetings if m.pk in registered}
+        lines = []
+        for programma in programmes:
+            if not self.has_delete_permission(request, programma):
+                perms_needed.add(self.opts.verbose_name)
+            if programma.pk in keeping:
+                lines.append(
+                    gettext("%(programma)s stays: it keeps its meetings with registrations.")
+                    % {"programma": programma}
+                )
+            else:
+                lines.append(f"{capfirst(self.opts.verbose_name)}: {programma}")
+        deleted_programmes = len(programmes) - len(keeping)
+        model_count = {**model_count}
+        if deleted_programmes:
+            model_count[self.opts.verbose_name_plural] = deleted_programmes
+        return lines + to_delete, model_count, perms_needed, protected
+
+    def delete_through_service(self, request: HttpRequest, obj: Halfjaarprogramma):
+        result = services.programme_delete(programma_id=obj.pk)
+        for bijeenkomst in Bijeenkomst.objects.filter(pk__in=result.cancelled):
+            self.admin_site.get_model_admin(Bijeenkomst).log_cancellation(request, bijeenkomst)
+        return result.outcome
+
+    def kept_message(self, obj: Halfjaarprogramma, outcome: DeleteOutcome) -> str:
+        return gettext(
+            "%(programma)s has meetings with registrations, so it is not deleted. Those "
+            "meetings are cancelled instead (everyone registered gets a mail), or kept when they "
+            "have begun; its other meetings are deleted."
+        ) % {"programma": obj}
 
     def response_change(self, request: HttpRequest, obj: Halfjaarprogramma):
         if "_publish" in request.POST:
@@ -316,7 +484,8 @@ class MateriaalInline(NetworkScopedMixin, admin.StackedInline):
 
 
 @admin.register(Bijeenkomst)
-class BijeenkomstAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin):
+    form = MeetingForm
     network_path = "netwerken"
     coordinator_permissions = ALL_PERMISSIONS
     list_display = [
@@ -354,7 +523,9 @@ class BijeenkomstAdmin(NetworkScopedMixin, admin.ModelAdmin):
         (_("Status"), {"fields": ["geannuleerd", "sequence"]}),
     ]
     inlines = [AanmeldingInline, ProgrammaonderdeelInline, MateriaalInline]
-    actions = ["cancel_meetings", send_reminder_now]  # the reminder: from berichten
+    # delete_selected: Django's bulk delete, through `services.meeting_delete`; the reminder is
+    # berichten's.
+    actions = ["delete_selected", "cancel_meetings", send_reminder_now]
 
     def get_queryset(self, request: HttpRequest):
         return (
@@ -369,13 +540,38 @@ class BijeenkomstAdmin(NetworkScopedMixin, admin.ModelAdmin):
         return ", ".join(n.naam for n in obj.netwerken.all())
 
     def save_model(self, request: HttpRequest, obj: Bijeenkomst, form, change: bool) -> None:
-        if change and {"begin", "einde"} & set(form.changed_data):
-            # A move: the service raises the calendar SEQUENCE and mails the registrants.
-            services.meeting_move(bijeenkomst=obj, begin=obj.begin, einde=obj.einde)
-        else:
-            super().save_model(request, obj, form, change)
-        if change and "capaciteit" in form.changed_data:
-            services.meeting_capacity_changed(bijeenkomst_id=obj.pk)
+        services.meeting_save(bijeenkomst=obj)  # a move mails, more room admits the waiting
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """What the delete pages show: a meeting with registrations is not deleted but cancelled
+        (`services.meeting_delete`), so its registrations are neither listed nor "protected"."""
+        meetings = list(objs)
+        registered = _meetings_with_registrations(meetings)
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(
+            [m for m in meetings if m.pk not in registered], request
+        )
+        notes = [
+            gettext(
+                "%(titel)s has registrations: it is cancelled instead of deleted (everyone "
+                "registered gets a mail), or kept as it is when it has begun."
+            )
+            % {"titel": m}
+            for m in meetings
+            if m.pk in registered
+        ]
+        return notes + to_delete, model_count, perms_needed, protected
+
+    def delete_through_service(self, request: HttpRequest, obj: Bijeenkomst) -> DeleteOutcome:
+        outcome = services.meeting_delete(bijeenkomst_id=obj.pk)
+        if outcome == DeleteOutcome.CANCELLED:
+            self.log_cancellation(request, obj)
+        return outcome
+
+    def kept_message(self, obj: Bijeenkomst, outcome: DeleteOutcome) -> str:
+        return _meeting_outcome_message(obj, outcome)
+
+    def log_cancellation(self, request: HttpRequest, obj: Bijeenkomst) -> None:
+        self.log_change(request, obj, [{"changed": {"fields": ["geannuleerd"]}}])
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Aanmelding:
@@ -401,7 +597,7 @@ class BijeenkomstAdmin(NetworkScopedMixin, admin.ModelAdmin):
 
     def _cancel_one(self, request: HttpRequest, obj: Bijeenkomst) -> None:
         if services.meeting_cancel(bijeenkomst_id=obj.pk):
-            self.log_change(request, obj, [{"changed": {"fields": ["geannuleerd"]}}])
+            self.log_cancellation(request, obj)
             self.message_user(
                 request,
                 _("%(titel)s is cancelled; everyone registered gets a mail.") % {"titel": obj},
@@ -428,6 +624,12 @@ class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
     autocomplete_fields = ["bijeenkomst", "lid"]
     date_hierarchy = "aangemeld_op"
     actions = ["mark_attended", "mark_not_attended"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Not even for umbrella staff: a registration is cancelled (by the member, or with its
+        # meeting), and anonymised when an account goes, never deleted. A deleted row would
+        # free no place for the waiting list and mail nobody.
+        return False
 
     def has_attendance_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

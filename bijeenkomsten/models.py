@@ -95,9 +95,12 @@ class Bijeenkomst(models.Model):
     netwerken = models.ManyToManyField(
         "netwerken.Netwerk", related_name="bijeenkomsten", verbose_name=_("organising networks")
     )
+    # PROTECT: a programme's meetings go only through `services.programme_delete`, which
+    # deletes those nobody registered for and cancels the others. (SET_NULL would also have
+    # made a draft programme's meetings public: no programme counts as published.)
     programma = models.ForeignKey(
         Halfjaarprogramma,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="bijeenkomsten",
@@ -279,9 +282,11 @@ class Aanmelding(models.Model):
         GEANNULEERD = "geannuleerd", _("cancelled")
         AANWEZIG = "aanwezig", _("attended")
 
+    # PROTECT: no path deletes registrations with their meeting; `services.meeting_delete`
+    # cancels a meeting with registrations instead (mails, feeds), and the ORM refuses the rest.
     bijeenkomst = models.ForeignKey(
         Bijeenkomst,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="aanmeldingen",
         verbose_name=_("meeting"),
     )

@@ -8,7 +8,9 @@ can never fill more places than the meeting has.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from berichten.services import queue_registration_mail
 from leden.models import Lid, Lidmaatschap
@@ -315,18 +318,6 @@ def _shift_local(moment: datetime | None, shift: timedelta) -> datetime | None:
 
 
 @transaction.atomic
-def programme_meeting_save(*, bijeenkomst: Bijeenkomst, programma: Halfjaarprogramma) -> None:
-    """Save a meeting planned in a programme: it gets a slug and the programme's network."""
-    is_new = bijeenkomst.pk is None
-    bijeenkomst.programma = programma
-    if not bijeenkomst.slug:
-        bijeenkomst.slug = unique_meeting_slug(bijeenkomst.titel, bijeenkomst.begin)
-    bijeenkomst.save()
-    if is_new:
-        bijeenkomst.netwerken.add(programma.netwerk_id)
-
-
-@transaction.atomic
 def programme_publish(*, programma_id: int, now: datetime | None = None) -> bool:
     """Publish a programme: it and its meetings become visible to members at once.
 
@@ -427,20 +418,165 @@ def meeting_move(*, bijeenkomst: Bijeenkomst, begin: datetime, einde: datetime) 
     """Give a meeting a new start and end, saving it (with any other edits made on it).
 
     When the time really changes, the calendar SEQUENCE goes up and every registrant of a
-    meeting that is not cancelled gets a mail.
+    meeting that is not cancelled gets a mail (see `meeting_save`).
+    """
+    bijeenkomst.begin, bijeenkomst.einde = begin, einde
+    return meeting_save(bijeenkomst=bijeenkomst)
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    bijeenkomst: Bijeenkomst,
+    programma: Halfjaarprogramma | None = None,
+    now: datetime | None = None,
+) -> Bijeenkomst:
+    """Save a coordinator's edit of a meeting (or a new one), whichever admin page it came from:
+    the meeting's own form or its row in a half-year programme.
+
+    What the edit means is decided here, against the stored row (locked), not from what a
+    form thinks changed:
+    - a new start or end raises the calendar SEQUENCE and mails every registrant of a meeting
+      that is not cancelled ("gewijzigd");
+    - a raised or lifted capacity admits the waiting list first, in its order, before anyone
+      who registers later;
+    - a narrower audience is refused while it leaves out people who registered
+      (`meeting_audience_problem`).
+    The cancellation and the SEQUENCE are never taken from the form: only `meeting_cancel`
+    changes them. A new meeting of a programme gets a slug and the programme's network.
     """
     from berichten import services as mail
 
-    stored = Bijeenkomst.objects.select_for_update().get(pk=bijeenkomst.pk)
-    moved = (stored.begin, stored.einde) != (begin, einde)
-    bijeenkomst.begin, bijeenkomst.einde = begin, einde
+    if programma is not None:
+        bijeenkomst.programma = programma
+    if not bijeenkomst.slug:
+        bijeenkomst.slug = unique_meeting_slug(bijeenkomst.titel, bijeenkomst.begin)
+    if bijeenkomst.pk is None:
+        bijeenkomst.full_clean(exclude=["netwerken"], validate_unique=False)
+        bijeenkomst.save()
+        if programma is not None:
+            bijeenkomst.netwerken.add(programma.netwerk_id)
+        return bijeenkomst
+
+    stored = _lock(bijeenkomst.pk)
+    problem = meeting_audience_problem(bijeenkomst=stored, doelgroep=bijeenkomst.doelgroep)
+    if problem:
+        raise ValidationError({"doelgroep": problem}, code="audience")
+    # To the second, as the admin shows times: a form that dropped microseconds moved nothing.
+    moved = not (
+        _same_second(stored.begin, bijeenkomst.begin)
+        and _same_second(stored.einde, bijeenkomst.einde)
+    )
+    if not moved:
+        bijeenkomst.begin, bijeenkomst.einde = stored.begin, stored.einde
+    bijeenkomst.geannuleerd = stored.geannuleerd
+    bijeenkomst.sequence = stored.sequence + 1 if moved else stored.sequence
     bijeenkomst.full_clean(exclude=["netwerken", "slug"], validate_unique=False)
-    if moved:
-        bijeenkomst.sequence = stored.sequence + 1
     bijeenkomst.save()
     if moved and not bijeenkomst.geannuleerd:
         mail.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
+    if stored.capaciteit != bijeenkomst.capaciteit:  # promotes only into free places
+        meeting_capacity_changed(bijeenkomst_id=bijeenkomst.pk, now=now)
     return bijeenkomst
+
+
+def _same_second(a: datetime, b: datetime) -> bool:
+    return a.replace(microsecond=0) == b.replace(microsecond=0)
+
+
+_AUDIENCE_WIDTH = {
+    Bijeenkomst.Doelgroep.KERN: 0,
+    Bijeenkomst.Doelgroep.LEDEN: 1,
+    Bijeenkomst.Doelgroep.OPEN: 2,
+}
+
+
+def meeting_audience_problem(*, bijeenkomst: Bijeenkomst, doelgroep: str) -> str:
+    """Why the stored meeting may not get audience `doelgroep`, or "" when it may.
+
+    A wider audience always may. A narrower one may not while a live registration belongs to
+    someone it leaves out (a guest, or a member who could no longer see the meeting, and so
+    could not even cancel): they would keep a place, and get reminders, for a meeting closed to
+    them. The coordinator asks them first, or cancels the meeting. Who may see a meeting is
+    decided in one place, `portal.permissions`: it is asked here with the new audience tried
+    out in a savepoint that is always rolled back.
+    """
+    from portal.permissions import can_view_meeting
+
+    if _AUDIENCE_WIDTH[doelgroep] >= _AUDIENCE_WIDTH[bijeenkomst.doelgroep]:
+        return ""
+    live = bijeenkomst.aanmeldingen.filter(status__in=LIVE_STATUSES, geanonimiseerd=False)
+    guests = live.filter(lid__isnull=True).count()
+    with transaction.atomic():
+        Bijeenkomst.objects.filter(pk=bijeenkomst.pk).update(doelgroep=doelgroep)
+        members = sum(
+            not can_view_meeting(aanmelding.lid.user, bijeenkomst)
+            for aanmelding in live.filter(lid__isnull=False).select_related("lid__user")
+        )
+        transaction.set_rollback(True)
+    left_out = guests + members
+    if not left_out:
+        return ""
+    return ngettext(
+        "%(n)d person who registered is not in this audience. Ask them to cancel first, or "
+        "cancel the meeting.",
+        "%(n)d people who registered are not in this audience. Ask them to cancel first, or "
+        "cancel the meeting.",
+        left_out,
+    ) % {"n": left_out}
+
+
+class DeleteOutcome(StrEnum):
+    DELETED = "deleted"
+    CANCELLED = "cancelled"  # had registrations: cancelled instead (mails, feeds)
+    KEPT = "kept"  # had registrations and had begun or was cancelled already: left as it was
+
+
+@transaction.atomic
+def meeting_delete(*, bijeenkomst_id: int, now: datetime | None = None) -> DeleteOutcome:
+    """Delete a meeting nobody registered for. Every admin path that removes a meeting (its
+    delete page, the bulk delete, a programme's delete box, deleting the programme) comes here.
+
+    A meeting with registrations is never deleted (the database refuses it too, PROTECT): one
+    still to come is cancelled instead through `meeting_cancel` (a mail to every registrant,
+    STATUS:CANCELLED in calendar feeds); one that has begun, or was cancelled already, stays as
+    it is, its registrations being the attendance record.
+    """
+    bijeenkomst = _lock(bijeenkomst_id)
+    if not bijeenkomst.aanmeldingen.exists():
+        bijeenkomst.delete()
+        return DeleteOutcome.DELETED
+    if bijeenkomst.geannuleerd or (now or timezone.now()) >= bijeenkomst.begin:
+        return DeleteOutcome.KEPT
+    meeting_cancel(bijeenkomst_id=bijeenkomst_id)
+    return DeleteOutcome.CANCELLED
+
+
+@dataclass(frozen=True)
+class ProgrammeDeletion:
+    outcome: DeleteOutcome
+    cancelled: list[int]  # the meetings this call cancelled instead of deleting
+
+
+@transaction.atomic
+def programme_delete(*, programma_id: int, now: datetime | None = None) -> ProgrammeDeletion:
+    """Delete a half-year programme with its meetings, each through `meeting_delete`.
+
+    When a meeting had registrations (and so was cancelled or kept), the programme stays with
+    it: the meeting stays where members look for it, and a draft's meetings stay unpublished
+    (a meeting without a programme counts as published). Returns DELETED when the programme is
+    gone, else CANCELLED when this call cancelled a meeting, else KEPT; and which meetings it
+    cancelled.
+    """
+    programma = Halfjaarprogramma.objects.select_for_update().get(pk=programma_id)
+    meeting_ids = list(programma.bijeenkomsten.values_list("pk", flat=True))
+    outcomes = {pk: meeting_delete(bijeenkomst_id=pk, now=now) for pk in meeting_ids}
+    cancelled = [pk for pk, outcome in outcomes.items() if outcome == DeleteOutcome.CANCELLED]
+    if set(outcomes.values()) <= {DeleteOutcome.DELETED}:
+        programma.delete()
+        return ProgrammeDeletion(DeleteOutcome.DELETED, cancelled)
+    outcome = DeleteOutcome.CANCELLED if cancelled else DeleteOutcome.KEPT
+    return ProgrammeDeletion(outcome, cancelled)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.text import capfirst
 
 from portal.adminscope import ALL_PERMISSIONS, NetworkScopedMixin
 
@@ -54,6 +55,21 @@ class NetwerkAdmin(NetworkScopedMixin, admin.ModelAdmin):
         if self.sees_all_networks(request):
             return super().get_readonly_fields(request, obj)
         return ["naam", "slug", "koepel", "coordinators"]
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """A network that organises meetings is not deleted, from its page or in bulk: the
+        meetings and their registrations would lose their organiser (and with it every
+        coordinator's view of them). Meetings in its programmes are protected by the database
+        already (a programme's meetings are PROTECT); the others are added here."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        meetings = self.model.bijeenkomsten.rel.related_model.objects.filter(
+            netwerken__in=objs
+        ).exclude(programma__netwerk__in=objs)
+        protected = [
+            *protected,
+            *(f"{capfirst(m._meta.verbose_name)}: {m}" for m in meetings.distinct()),
+        ]
+        return to_delete, model_count, perms_needed, protected
 
     def get_prepopulated_fields(self, request: HttpRequest, obj=None):
         if self.sees_all_networks(request):
