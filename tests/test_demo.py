@@ -214,11 +214,15 @@ def test_twente_meets_every_six_weeks_and_holds_a_spring_sociaal_cafe_with_polit
     assert Bijeenkomst.objects.filter(soort="wswd", programma__jaar=2027, begin__month=3).exists()
 
 
-def test_rerunning_on_another_day_of_the_same_half_year_adds_nothing():
+def test_a_rerun_later_in_the_half_year_moves_no_meeting_and_adds_nothing():
+    def agenda() -> dict[str, object]:
+        return dict(Bijeenkomst.objects.values_list("slug", "begin"))
+
     load_demo(today=date(2027, 2, 1))
-    first = row_counts()
+    first, planned = row_counts(), agenda()
     load_demo(today=date(2027, 5, 20))
     assert row_counts() == first
+    assert agenda() == planned  # a programme's dates do not drift with the day of loading
 
 
 # --- The archive keeps what the sources promise (issue 13, point 11) -------------------------
