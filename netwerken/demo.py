@@ -1034,7 +1034,7 @@ AGENDA: dict[str, dict] = {
             ),
             _m(
                 "sociaal-cafe",
-                (3, 16),
+                (3, 23),  # in spring
                 "Sociaal café: sociaal werk en de lokale politiek",
                 "De BPSW en politieke beïnvloeding",
                 soort="sociaal_cafe",
