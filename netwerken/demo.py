@@ -983,7 +983,6 @@ AVOND = (time(19, 30), time(21, 30))
 AVOND_VROEG = (time(19, 0), time(21, 15))
 MIDDAG = (time(13, 30), time(16, 30))
 LUNCH = (time(12, 30), time(14, 0))
-CONFERENTIEDAG = (time(9, 30), time(16, 30))
 
 
 def _m(
@@ -1001,6 +1000,7 @@ def _m(
     beschrijving: str = "",
     onderdelen: tuple = (),
 ) -> dict:
+    """One planned meeting of a programme; the weekday defaults to the network's own."""
     return locals()
 
 
