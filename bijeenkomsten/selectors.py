@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import timedelta
 
 from django.db.models import (
@@ -20,7 +22,14 @@ from django.utils import timezone
 from netwerken.models import Netwerk
 from portal.permissions import visible_meetings
 
-from .models import LIVE_STATUSES, TAKES_A_PLACE, Aanmelding, Bijeenkomst, Programmaonderdeel
+from .models import (
+    LIVE_STATUSES,
+    TAKES_A_PLACE,
+    Aanmelding,
+    Bijeenkomst,
+    Materiaal,
+    Programmaonderdeel,
+)
 
 
 def _organisers() -> Prefetch:
@@ -92,6 +101,35 @@ def meeting_for_page(user, slug: str) -> Bijeenkomst | None:
     )
 
 
+# Letters a search for the plain letter also finds, lower and upper case: "Babbelonie"
+# finds "Babbelonië". A regular expression does this on SQLite and PostgreSQL alike, without
+# a database extension (PostgreSQL's unaccent) or a folded copy of every text.
+_ACCENTED = {
+    "a": "aàáâãäåAÀÁÂÃÄÅ",
+    "c": "cçCÇ",
+    "e": "eèéêëEÈÉÊË",
+    "i": "iìíîïIÌÍÎÏ",
+    "n": "nñNÑ",
+    "o": "oòóôõöOÒÓÔÕÖ",
+    "u": "uùúûüUÙÚÛÜ",
+    "y": "yýÿYÝŸ",
+}
+
+
+def accent_insensitive_pattern(text: str) -> str:
+    """A regular expression (for `__iregex`) that finds `text` with or without accents."""
+    pattern = []
+    for char in text:
+        base = unicodedata.normalize("NFKD", char)[0].lower()
+        if base in _ACCENTED:
+            pattern.append(f"[{_ACCENTED[base]}]")
+        elif char.isalnum() or char == " ":
+            pattern.append(char)
+        else:
+            pattern.append(re.escape(char))  # "Hoe(Zo" is a search, not a group
+    return "".join(pattern)
+
+
 def filter_meetings(
     queryset: QuerySet,
     *,
@@ -120,18 +158,21 @@ def filter_meetings(
     if jaar:
         queryset = queryset.filter(begin__year=jaar)
     if zoek:
-        text = (
-            Q(titel__icontains=zoek)
-            | Q(thema__icontains=zoek)
-            | Q(beschrijving__icontains=zoek)
-            | Q(verslag__icontains=zoek)
-            | Q(
-                pk__in=Programmaonderdeel.objects.filter(
-                    Q(titel__icontains=zoek) | Q(sprekers__icontains=zoek)
-                ).values("bijeenkomst_id")
-            )
+        pattern = accent_insensitive_pattern(zoek)
+        parts = Programmaonderdeel.objects.filter(
+            Q(titel__iregex=pattern) | Q(sprekers__iregex=pattern) | Q(beschrijving__iregex=pattern)
         )
-        queryset = queryset.filter(text)
+        materials = Materiaal.objects.filter(Q(titel__iregex=pattern) | Q(tekst__iregex=pattern))
+        # Subqueries, not joins: a meeting with several matching parts is listed once, and the
+        # page still counts and fetches its meetings in one query each.
+        queryset = queryset.filter(
+            Q(titel__iregex=pattern)
+            | Q(thema__iregex=pattern)
+            | Q(beschrijving__iregex=pattern)
+            | Q(verslag__iregex=pattern)
+            | Q(pk__in=parts.values("bijeenkomst_id"))
+            | Q(pk__in=materials.values("bijeenkomst_id"))
+        )
     if open_voor_mij:
         now = timezone.now()
         queryset = queryset.filter(aanmelden_verplicht=True, geannuleerd=False).filter(
