@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo "Regionet: http://127.0.0.1:8000  (demo logins: see README)"
-	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=1 & \
+	$(BIN)/celery -A config worker --beat -Q celery,mail --loglevel=INFO --concurrency=1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:8000
 

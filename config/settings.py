@@ -13,11 +13,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var")
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # Empty means the default, as .env.example says: a copy of it (compose's env_file) sets
+    # every variable, most of them to "".
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -226,6 +228,18 @@ CELERY_TASK_TIME_LIMIT = 900
 CELERY_TASK_SOFT_TIME_LIMIT = 840
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Tasks that talk to the SMTP server get a queue and a worker of their own (docker-compose.yml's
+# worker-mail), so a slow or unreachable mail server never holds up other work.
+CELERY_TASK_ROUTES = {
+    name: {"queue": "mail"}
+    for name in (
+        "berichten.tasks.send_mails",
+        "berichten.tasks.send_digest_batch",
+        "berichten.tasks.send_due_reminders",
+        "berichten.tasks.retry_stale_mails",
+        "leden.tasks.send_departure_mails",
+    )
+}
 
 # Reminder moments before a meeting's start per kind ("online" covers any online meeting).
 BERICHTEN_HERINNERINGEN = {
@@ -294,6 +308,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Health checks inside the compose network speak plain HTTP to gunicorn.
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # allauth's rate limits count per client (the address the proxy appends to
