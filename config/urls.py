@@ -1,11 +1,18 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import include, path
 
 from bijeenkomsten import views as bijeenkomsten_views
 from leden.two_factor import require_totp
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page says."""
+    return redirect(staticfiles_storage.url("favicon.ico"), permanent=True)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -20,6 +27,7 @@ admin.site.admin_view = require_totp(admin.site.admin_view)
 urlpatterns = [
     path("", bijeenkomsten_views.agenda, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("agenda/<str:token>.ics", bijeenkomsten_views.personal_feed, name="persoonlijke_agenda"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

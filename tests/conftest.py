@@ -164,10 +164,21 @@ def page(browser):
     context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()
     page.set_default_timeout(10_000)
+    remember_documents(page)
     yield page
     context.close()
     elsewhere = sorted({url for url in requested if not _is_own(url)})
     assert not elsewhere, f"requests to third parties: {elsewhere}"
+
+
+def remember_documents(page) -> None:
+    """Keep the last page the server sent to this tab, as sent, for the HTML checker."""
+
+    def remember(response) -> None:
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            page._last_document = response
+
+    page.on("response", remember)
 
 
 def _is_own(url: str) -> bool:
@@ -205,3 +216,15 @@ def check_accessibility(page, name: str) -> None:
         },
     )
     assert results.violations_count == 0, results.generate_report()
+    check_html(page, name)
+
+
+def check_html(page, name: str) -> None:
+    """Assert the W3C HTML checker finds no error in the page as the server sent it (the
+    browser's DOM would hide errors it repaired; fetching it again could change it)."""
+    from tests.htmlcheck import html_errors
+
+    response = getattr(page, "_last_document", None)
+    html = response.text() if response is not None else page.content()
+    errors = html_errors(html)
+    assert errors == [], f"{name}: {errors}"

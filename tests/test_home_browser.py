@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories
-from tests.conftest import check_accessibility
+from tests.conftest import check_accessibility, remember_documents
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +31,7 @@ def test_on_a_phone_the_filter_comes_before_the_meetings(browser, site_url, twen
         locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
+    remember_documents(page)
     try:
         page.goto(site_url + "/")
         filter_top = page.locator("#filter-kop").bounding_box()["y"]

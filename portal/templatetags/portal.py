@@ -32,3 +32,9 @@ def plaatsen_over(bijeenkomst) -> int | None:
 def lookup(mapping, key):
     """`mapping[key]`, or None when absent (or when there is no mapping)."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter(is_safe=True)
+def squash(value: str) -> str:
+    """Runs of whitespace, newlines included, as one space (page titles, descriptions)."""
+    return " ".join(str(value).split())
