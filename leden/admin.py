@@ -19,8 +19,25 @@ from .exports import ADMIN_ACTIONS as EXPORT_ACTIONS
 from .models import Lid, Lidmaatschap, User
 
 
+class AccountDeletionMixin:
+    """Deleting an account or a member in the admin is the member's own erasure
+    (`services.account_delete`): registrations stay as anonymous rows, places to come go to
+    the waiting list, coordinators are told. Django's own delete would leave a registration
+    with neither member nor guest, which the database refuses (a 500)."""
+
+    def _user_of(self, obj):
+        return obj if isinstance(obj, User) else obj.user
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        services.account_delete(user=self._user_of(obj))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AccountDeletionMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -49,7 +66,7 @@ class LidmaatschapInline(NetworkScopedMixin, admin.TabularInline):
 
 
 @admin.register(Lid)
-class LidAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class LidAdmin(AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "lidmaatschappen__netwerk"
     # Coordinators read a member's page (memberships, history); tiers and join requests are
     # handled on the memberships list, where every change is one action.

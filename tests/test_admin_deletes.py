@@ -349,3 +349,44 @@ def test_narrowing_to_the_core_counts_members_outside_it(registered, twente):
     factories.AanmeldingFactory(bijeenkomst=registered)  # a member of no network
     assert services.meeting_audience_problem(bijeenkomst=registered, doelgroep="kern")
     assert Bijeenkomst.objects.get(pk=registered.pk).doelgroep == "open"  # rolled back
+
+
+# --- Members and accounts: deleting one in the admin is the member's own erasure -----------
+
+
+@pytest.mark.parametrize("model", ["user", "lid"])
+@pytest.mark.parametrize("path", ["delete_page", "bulk"])
+def test_staff_deleting_a_member_erases_them_like_their_own_deletion(
+    client, staff, twente, model, path
+):
+    from leden.models import Lid, User
+
+    lid = factories.LidmaatschapFactory(netwerk=twente).lid
+    user = lid.user
+    past = factories.BijeenkomstFactory(
+        netwerken=[twente], begin=timezone.now() - timedelta(days=30)
+    )
+    upcoming = factories.BijeenkomstFactory(netwerken=[twente], capaciteit=1)
+    factories.AanmeldingFactory(bijeenkomst=past, lid=lid, status="aanwezig")
+    factories.AanmeldingFactory(bijeenkomst=upcoming, lid=lid)
+    waiting = factories.AanmeldingFactory(
+        bijeenkomst=upcoming, lid=factories.LidFactory(), status="wachtlijst"
+    )
+    obj = user if model == "user" else lid
+    app_model = f"leden_{model}"
+    client.force_login(staff)
+    if path == "delete_page":
+        url = reverse(f"admin:{app_model}_delete", args=[obj.pk])
+        response = client.post(url, {"post": "yes"})
+    else:
+        url = reverse(f"admin:{app_model}_changelist")
+        response = client.post(
+            url, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not Lid.objects.filter(pk=lid.pk).exists()
+    # Attendance stays as an anonymous row; the freed place goes to the waiting list.
+    assert Aanmelding.objects.filter(bijeenkomst=past, status="aanwezig", geanonimiseerd=True)
+    waiting.refresh_from_db()
+    assert waiting.status == "aangemeld"
