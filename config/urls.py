@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from bijeenkomsten import views as bijeenkomsten_views
 from leden.two_factor import require_totp
+from portal import health
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -20,6 +21,7 @@ admin.site.admin_view = require_totp(admin.site.admin_view)
 urlpatterns = [
     path("", bijeenkomsten_views.agenda, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
     path("agenda/<str:token>.ics", bijeenkomsten_views.personal_feed, name="persoonlijke_agenda"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
