@@ -7,6 +7,7 @@ Redis), and an SMTP port nobody listens on until an aiosmtpd server starts there
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -111,8 +112,6 @@ class RedisProcess:
 
 @pytest.fixture
 def redis_process(tmp_path, settings, monkeypatch):
-    import os
-
     binary = shutil.which("redis-server")
     if binary is None:
         if os.environ.get("CI"):
@@ -355,3 +354,36 @@ def test_password_reset_with_smtp_down_succeeds_and_the_mail_follows(
     response = client.get(link, follow=True)
     assert response.status_code == 200
     assert 'name="password1"' in response.content.decode()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL")
+    or not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="the real worker needs Redis and a PostgreSQL test database it can share",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_delivers_the_sign_up_mail_once_smtp_is_back(client, smtp_later):
+    """The whole way: the request commits and queues, the worker meets a dead SMTP server and
+    retries later; the server starts; the mail arrives, once."""
+    from config.celery import app
+    from tests.test_mail_worker import Worker
+
+    app.control.purge()  # the default queue holds nothing from earlier tests
+    worker = Worker("degrade", "celery", smtp_later.port)
+    try:
+        worker.wait_until(" ready.")
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "nieuw@example.org", "naam": "Nieuw Lid"}
+            | {"password1": PASSWORD, "password2": PASSWORD},
+        )
+        assert response.status_code == 302
+        worker.wait_until("Retry in")  # the first try met the dead SMTP server
+        smtp_later.start()
+        smtp_later.wait_for(1, timeout=60)
+        (message,) = smtp_later.to("nieuw@example.org")
+        assert "/accounts/confirm-email/" in mailfixtures.text_part(message)
+        row = Verzending.objects.get(ontvanger="nieuw@example.org")
+        assert row.status == Verzending.Status.SENT and row.tekst == ""
+    finally:
+        worker.stop()
