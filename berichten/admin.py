@@ -36,6 +36,7 @@ class VerzendingAdmin(admin.ModelAdmin):
         "bijeenkomst",
         "lid",
         "sleutel",
+        "onderwerp",
         "gegevens",
         "status",
         "pogingen",
@@ -43,6 +44,8 @@ class VerzendingAdmin(admin.ModelAdmin):
         "aangemaakt_op",
         "verzonden_op",
     ]
+    # The text of a queued account mail holds a secret link: not for the admin to read.
+    exclude = ["tekst", "html"]
     actions = ["requeue"]
 
     def has_add_permission(self, request) -> bool:
@@ -50,6 +53,8 @@ class VerzendingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try failed mails again"))
     def requeue(self, request, queryset) -> None:
+        from portal.queueing import enqueue_on_commit
+
         from .tasks import send_mails
 
         with transaction.atomic():
@@ -61,7 +66,7 @@ class VerzendingAdmin(admin.ModelAdmin):
             Verzending.objects.filter(pk__in=ids).update(
                 status=Verzending.Status.QUEUED, pogingen=0
             )
-            transaction.on_commit(lambda: send_mails.delay(ids))
+            enqueue_on_commit(send_mails, ids)
         self.message_user(request, _("%(count)d mails queued again.") % {"count": len(ids)})
 
 

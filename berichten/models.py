@@ -35,6 +35,7 @@ class Verzending(models.Model):
         HERINNERING = REMINDER, _("reminder")
         DIGEST = DIGEST, _("newsletter digest")
         DIGEST_BEVESTIGEN = "digest_bevestigen", _("digest opt-in confirmation")
+        ACCOUNT = "account", _("account mail (sign-up, password, address)")
 
     class Status(models.TextChoices):
         QUEUED = "wachtrij", _("queued")
@@ -69,6 +70,12 @@ class Verzending(models.Model):
         ),
     )
     gegevens = models.JSONField(_("data"), default=dict, blank=True)
+    # A mail rendered when it was queued is kept here and sent as it is; the others are
+    # rendered from `soort` and `gegevens` when sent. The text and HTML are cleared once the
+    # mail is sent: they may hold a secret link (address confirmation, password reset).
+    onderwerp = models.CharField(_("subject"), max_length=255, blank=True)
+    tekst = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
     )

@@ -23,7 +23,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -37,13 +36,14 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy
 
 from bijeenkomsten.models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
 from leden.models import Lid, Lidmaatschap
 from netwerken.models import Netwerk
 from portal.mail import render_mail
+from portal.queueing import enqueue_on_commit
 
 from . import selectors
 from .models import DIGEST, REMINDER, DigestToestemming, Mailvoorkeur, Verzending
@@ -63,6 +63,9 @@ DIGEST_HORIZON = {"wekelijks": timedelta(days=14), "maandelijks": timedelta(days
 UNSUBSCRIBE_SALT = "berichten.digest-afmelden"
 CONFIRM_SALT = "berichten.digest-bevestigen"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+# Mails stored rendered when queued (queue_rendered_mail), sent as they are.
+RENDERED_KINDS = {Verzending.Soort.ACCOUNT}
 
 EVENT_KINDS = {
     "aangemeld",
@@ -139,9 +142,11 @@ def deliver(messages: Sequence[tuple[int, EmailMessage]], *, connection=None) ->
 
 
 # Plain SQL: it runs once per mail, and building the ORM query cost more than the round trip.
+# A mail stored rendered loses its text and HTML with the claim (they may hold a secret link);
+# a temporary failure rolls that back with the claim, so a retry still has them.
 _CLAIM_SQL = (
     f"UPDATE {Verzending._meta.db_table} SET status = %s, verzonden_op = %s,"
-    " pogingen = pogingen + 1 WHERE id = %s AND status = %s"
+    " pogingen = pogingen + 1, tekst = '', html = '' WHERE id = %s AND status = %s"
 )
 
 
@@ -227,10 +232,38 @@ def _registration_rows(
 
 
 def _enqueue_ids(ids: list[int]) -> None:
+    """Send these rows from the worker after commit. With the broker down they stay queued
+    and `retry_stale_mails` sends them later: the page that queued them still answers."""
     from . import tasks
 
     for start in range(0, len(ids), 100):
-        transaction.on_commit(partial(tasks.send_mails.delay, ids[start : start + 100]))
+        enqueue_on_commit(tasks.send_mails, ids[start : start + 100])
+
+
+@transaction.atomic
+def queue_rendered_mail(
+    *, message: EmailMessage, soort: str = Verzending.Soort.ACCOUNT, lid: Lid | None = None
+) -> list[int]:
+    """Log a mail the caller has rendered, one row per recipient, and send it after commit.
+
+    For mails that are complete when handed over (allauth's): the row keeps the subject, text
+    and HTML, and is sent as it is, with the same claim, retries and Message-ID as any other;
+    its text and HTML are cleared once sent. Attachments and extra headers are not kept.
+    """
+    text, html = message.body, ""
+    if message.content_subtype == "html":  # an HTML-only mail still gets a text part
+        text, html = strip_tags(message.body), message.body
+    for content, mimetype in getattr(message, "alternatives", []):
+        if mimetype == "text/html":
+            html = content
+    subject = " ".join(str(message.subject).split())[:255]
+    rows = Verzending.objects.bulk_create(
+        Verzending(ontvanger=to, soort=soort, lid=lid, onderwerp=subject, tekst=text, html=html)
+        for to in message.to
+    )
+    ids = [row.pk for row in rows]
+    _enqueue_ids(ids)
+    return ids
 
 
 def queue_registration_mail(aanmelding_id: int, kind: str) -> None:
@@ -382,6 +415,12 @@ def send_queued(verzending_ids: Iterable[int]) -> int:
     )
     messages = []
     for row in rows:
+        if row.soort in RENDERED_KINDS:
+            if not (row.tekst or row.html):  # sent or failed before, then queued again
+                Verzending.objects.filter(pk=row.pk).update(status=FAILED, fout="no content")
+                continue
+            messages.append((row.pk, _stored_mail(row)))
+            continue
         context = {"verzending": row, "bijeenkomst": row.bijeenkomst, "lid": row.lid}
         attachments: list[tuple[str, bytes, str]] = []
         if "aanmelding" in row.gegevens:
@@ -429,6 +468,20 @@ def send_queued(verzending_ids: Iterable[int]) -> int:
             (row.pk, render_mail(row.soort, context, to=row.ontvanger, attachments=attachments))
         )
     return deliver(messages)
+
+
+def _stored_mail(row: Verzending) -> EmailMultiAlternatives:
+    """The mail as it was rendered when queued."""
+    message = EmailMultiAlternatives(
+        subject=row.onderwerp,
+        body=row.tekst,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[row.ontvanger],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
+    return message
 
 
 def retry_stale_mails(*, now: datetime | None = None) -> int:
@@ -645,11 +698,11 @@ def send_digests(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -
         for pk in ids.iterator(chunk_size=5000):
             batch.append(pk)
             if len(batch) == batch_size:
-                transaction.on_commit(partial(tasks.send_digest_batch.delay, batch, periode))
+                enqueue_on_commit(tasks.send_digest_batch, batch, periode)
                 batches += 1
                 batch = []
         if batch:
-            transaction.on_commit(partial(tasks.send_digest_batch.delay, batch, periode))
+            enqueue_on_commit(tasks.send_digest_batch, batch, periode)
             batches += 1
     return batches
 

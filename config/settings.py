@@ -182,6 +182,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
 # A subclass of allauth's form (not ACCOUNT_SIGNUP_FORM_CLASS): it also shapes the known-address
 # path, so that sign-up takes as long for a known address as for a new one.
 ACCOUNT_FORMS = {"signup": "leden.forms.SignupForm"}
+# allauth's mails go through the outbox (berichten), queued and retried like every other mail.
+ACCOUNT_ADAPTER = "leden.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 # Two-factor (TOTP): optional for members, required for staff and coordinators before the admin.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -219,8 +221,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Time limits stay well below the visibility timeout, so a slow task is
-    # killed before Redis hands it to a second worker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # killed before Redis hands it to a second worker. Short socket timeouts: a request that
+    # queues a mail must not hang on a broker that is gone (the worker's BRPOP waits 1 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+    }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = False  # set per task, only on idempotent ones
@@ -301,6 +308,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Health checks (load balancers, compose) speak plain HTTP to gunicorn inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -308,8 +317,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Health checks inside the compose network speak plain HTTP to gunicorn.
-SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # allauth's rate limits count per client (the address the proxy appends to

@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from bijeenkomsten import views as bijeenkomsten_views
 from leden.two_factor import require_totp
+from portal import health
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -27,6 +28,7 @@ admin.site.admin_view = require_totp(admin.site.admin_view)
 urlpatterns = [
     path("", bijeenkomsten_views.agenda, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("healthz/ready", health.ready, name="healthz_ready"),
     path("favicon.ico", favicon),
     path("agenda/<str:token>.ics", bijeenkomsten_views.personal_feed, name="persoonlijke_agenda"),
     path("admin/", admin.site.urls),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.pagecache import bump_content_version
+from portal.queueing import enqueue_on_commit
 from portal.uploads import reencode_photo, validate_photo
 
 from .models import Lid, Lidmaatschap
@@ -383,11 +384,7 @@ def _queue_departure_mail(lid: Lid) -> None:
     )
     if not coordinator_ids:
         return
-    from functools import partial
-
     from . import tasks
 
     vertrek = secrets.token_hex(8)  # one departure: a retried task mails nobody twice
-    transaction.on_commit(
-        partial(tasks.send_departure_mails.delay, lid.naam, coordinator_ids, netwerk_ids, vertrek)
-    )
+    enqueue_on_commit(tasks.send_departure_mails, lid.naam, coordinator_ids, netwerk_ids, vertrek)

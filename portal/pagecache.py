@@ -6,6 +6,10 @@ Saving or deleting anything a page shows (a meeting, programme, registration, me
 network …) bumps the version, so a change, one's own registration included, shows on the
 next request. Keys hold what the viewer may see and the page's address. The short lifetime
 covers what time alone changes: registration closing, a meeting passing.
+
+With the cache unreachable (portal.cache fails open) there is no version: such a request
+neither reads nor keeps an entry, and its fragment keys are its own, so the page is simply
+made afresh from the database.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import math
 import random
 import time
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -31,7 +36,8 @@ VERSION_KEY = "pagecache:version"
 LIFETIME = 60  # seconds
 
 
-def _new_version() -> int:
+def _new_version() -> int | None:
+    """The current version, made if missing; None when the cache cannot be reached."""
     # Start from the clock, so a version lost from the cache is never reused.
     cache.add(VERSION_KEY, time.time_ns())
     return cache.get(VERSION_KEY)
@@ -67,7 +73,9 @@ def _get(request: HttpRequest, key: str | None) -> Any:
     if not hasattr(request, "_content_version"):
         request._content_version = version  # one version for everything on this page
     entry = found.get(key) if key is not None else None
-    if entry is None or entry[0] != request._content_version:
+    if entry is None or request._content_version is None:
+        return None
+    if entry[0] != request._content_version:
         return None
     _, expires, cost, value = entry
     if time.time() - cost * math.log(1.0 - random.random()) >= expires:  # noqa: S311
@@ -77,6 +85,8 @@ def _get(request: HttpRequest, key: str | None) -> Any:
 
 def _set(request: HttpRequest, key: str, value: Any, *, cost: float = 0.0) -> None:
     """Keep `value` for this content version; `cost`: seconds it took to make."""
+    if request._content_version is None:
+        return  # the cache is unreachable: an entry could not be checked against a version
     entry = (request._content_version, time.time() + LIFETIME, cost, value)
     cache.set(key, entry, LIFETIME)
 
@@ -125,7 +135,9 @@ def page_key(request: HttpRequest) -> str:
     """The cache key of what `request` shows (for `{% cache %}` and `remember`)."""
     if not hasattr(request, "_page_key"):
         viewer = _audience_of(request)
-        request._page_key = f"{request._content_version}:{viewer}:{request.get_full_path()}"
+        # Without a version (cache unreachable) the key is this request's alone: never read.
+        version = request._content_version or f"none-{uuid.uuid4().hex}"
+        request._page_key = f"{version}:{viewer}:{request.get_full_path()}"
     return request._page_key
 
 

@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from leden.models import User
+from tests import mailfixtures
 from tests.conftest import check_accessibility
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+eager_celery = mailfixtures.eager_celery  # allauth's mail goes via the outbox and the task
 
 PASSWORD = "een-heel-lang-wachtwoord"
 NEW_PASSWORD = "nog-een-veel-langer-wachtwoord"
@@ -50,7 +53,7 @@ def submit(page) -> None:
     page.click("main form button[type=submit]")
 
 
-def test_sign_up_verify_log_in_out_and_reset_the_password(page, site_url, outbox):
+def test_sign_up_verify_log_in_out_and_reset_the_password(page, site_url, outbox, eager_celery):
     page.goto(site_url + "/accounts/signup/")
     assert page.locator("html").get_attribute("lang") == "nl"
     # A failed submit first: the errors must be readable by everyone (axe) and in Dutch.

@@ -65,6 +65,7 @@ def _meeting(key: str) -> Callable[[dict], list]:
 CASES = [
     Case("home", "agenda", OPEN),
     Case("healthz", "health check", OPEN),
+    Case("healthz_ready", "readiness check", OPEN),
     Case("persoonlijke_agenda", "own token", OPEN, lambda w: [w["token"]]),
     Case("persoonlijke_agenda", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
     # leden: the member's own pages
