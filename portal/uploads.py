@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -352,6 +354,44 @@ class MaterialStorage(PrivateFileStorage):
 
 def material_storage() -> MaterialStorage:
     return MaterialStorage()
+
+
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(?P<extension>[a-z]+)$")
+
+
+def stored_files_recheck(*, rewrite: bool, log: Callable[[str], None]) -> dict[str, int]:
+    """Files stored before the portal named and rewrote them itself: each is checked as its
+    field's kind; with `rewrite` a file that passes is stored again as the portal's own (the
+    old file deleted). One that fails is only listed: it stays served as its kind, inert,
+    until someone removes it."""
+    from django.apps import apps
+
+    counts = {"ok": 0, "rewritten": 0, "refused": 0}
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, CheckedFileField):
+                continue
+            rows = model._default_manager.exclude(**{field.name: ""}).only("pk", field.name)
+            for row in rows.iterator(chunk_size=200):
+                file = getattr(row, field.attname)
+                found = STORED_NAME.match(PurePosixPath(file.name).name)
+                if found and found["extension"] == field.file_kind.extension:
+                    counts["ok"] += 1
+                    continue
+                try:
+                    with file.open("rb"):
+                        checked = normalise_upload(file, kind=field.file_kind)
+                except (ValidationError, OSError) as exc:
+                    counts["refused"] += 1
+                    log(f"{model._meta.label} {row.pk} {field.name} {file.name}: {exc}")
+                    continue
+                counts["rewritten"] += 1
+                if rewrite:
+                    old = file.name
+                    file.save(old, checked, save=False)
+                    model._default_manager.filter(pk=row.pk).update(**{field.attname: file.name})
+                    file.storage.delete(old)
+    return counts
 
 
 # --- Serving ---------------------------------------------------------------------------------

@@ -141,3 +141,26 @@ def test_meeting_photo_loses_its_exif_and_gps(coordinator_client, twente):
     image = Image.open(io.BytesIO(content))
     assert image.format == "JPEG" and not image.getexif() and "exif" not in image.info
     assert b"Telefoonmerk" not in content and b"Exif" not in content
+
+
+def test_recheck_rewrites_old_files_that_pass_and_lists_those_that_fail(twente):
+    from django.core.management import call_command
+
+    meeting = factories.BijeenkomstFactory(netwerken=[twente])
+    rows = {}
+    for title, content in (("echt", PDF), ("val", POLYGLOT)):
+        materiaal = Materiaal(bijeenkomst=meeting, soort="slides", titel=title)
+        storage = materiaal.pdf.storage
+        materiaal.pdf.name = storage.save(f"materiaal/pdf/{title}.html", ContentFile(content))
+        materiaal.save()
+        rows[title] = materiaal
+    out = io.StringIO()
+    call_command("recheck_uploads", "--rewrite", stdout=out)
+
+    real = Materiaal.objects.get(pk=rows["echt"].pk).pdf
+    assert real.name.endswith(".pdf") and len(real.name.rsplit("/", 1)[1]) == 36
+    assert not storage.exists("materiaal/pdf/echt.html")
+    assert real.open("rb").read().startswith(b"%PDF-")
+    assert Materiaal.objects.get(pk=rows["val"].pk).pdf.name == "materiaal/pdf/val.html"
+    assert "materiaal/pdf/val.html" in out.getvalue()
+    assert "0 in order, 1 rewritten, 1 refused." in out.getvalue()
