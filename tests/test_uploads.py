@@ -176,3 +176,52 @@ def test_a_request_within_the_limit_is_read_whole(client, kern_twente):
     response = client.post(reverse("leden:profiel"), data)
     assert response.status_code == 302
     assert len(response.wsgi_request.META["wsgi.input"]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_server_answers_a_too_large_upload_before_the_body_is_sent(site_url, kern_twente):
+    """Over a real socket: the portal answers after the first megabyte of a 25 MB upload,
+    while the rest has not even been sent."""
+    import re
+    import socket
+    from urllib.parse import urlsplit
+
+    from django.test import Client
+
+    client = Client()
+    client.force_login(kern_twente)
+    page = client.get(reverse("leden:profiel"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    cookies = "; ".join(
+        f"{name}={client.cookies[name].value}" for name in ("sessionid", "csrftoken")
+    )
+    fields = {"csrfmiddlewaretoken": token, "naam": "Kern Twente", "rol": "professional"}
+    fields |= {"digest": "nooit"}
+    boundary = "regionetgrens"
+    head = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+        for k, v in fields.items()
+    )
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="foto"; filename="groot.jpg"\r\n'
+        "Content-Type: image/jpeg\r\n\r\n"
+    )
+    declared = 25 * 1024 * 1024
+    host = urlsplit(site_url)
+    request = (
+        f"POST {reverse('leden:profiel')} HTTP/1.1\r\nHost: {host.netloc}\r\n"
+        f"Cookie: {cookies}\r\nReferer: {site_url}/\r\nOrigin: {site_url}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {declared}\r\nConnection: close\r\n\r\n{head}"
+    ).encode()
+    with socket.create_connection((host.hostname, host.port), timeout=30) as sock:
+        sock.sendall(request + b"\0" * (1024 * 1024))  # 1 of the 25 MB announced
+        answer = b""
+        # The whole answer arrives though 24 MB were never sent (the test server then waits
+        # for them before it closes the connection; so read up to the page's end, not EOF).
+        while b"</html>" not in answer:
+            answer += sock.recv(65536)
+    status, _, rest = answer.partition(b"\r\n")
+    assert status.startswith(b"HTTP/1.1 200"), status
+    text = rest.decode("utf-8", "replace").replace("\xa0", " ")
+    assert "Het bestand is 25,0 MB; het maximum is 5,0 MB." in text
