@@ -283,7 +283,8 @@ def _photo_for_download(lid: Lid) -> dict | None:
         return None
     with lid.foto.open("rb") as photo:
         content = photo.read()
-    return {"type": "image/jpeg", "base64": base64.b64encode(content).decode("ascii")}
+    kind = lid.foto.field.file_kind
+    return {"type": kind.content_type, "base64": base64.b64encode(content).decode("ascii")}
 
 
 def _mail_log_of(user, lid: Lid) -> list[dict]:

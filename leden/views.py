@@ -46,6 +46,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "leden/profiel.html", context)
 
 
+PHOTO_FIELDS = ("pk", "user_id", "foto")
+
+
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's photo, for whoever may see the member's name (else 404, as if none)."""
     return _photo_response(request, get_object_or_404(Lid.objects.only(*PHOTO_FIELDS), pk=pk))
@@ -53,13 +56,10 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 def photo_file(request: HttpRequest, name: str) -> HttpResponse:
     """The same photo by its stored name: the URL the photo field itself gives (the admin's)."""
-    lid = Lid.objects.only(*PHOTO_FIELDS).filter(foto=name).exclude(foto="").first()
+    lid = Lid.objects.only(*PHOTO_FIELDS).filter(foto=name).first()
     if lid is None:
         raise Http404
     return _photo_response(request, lid)
-
-
-PHOTO_FIELDS = ("pk", "user_id", "foto")
 
 
 def _photo_response(request: HttpRequest, lid: Lid) -> HttpResponse:
