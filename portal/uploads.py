@@ -240,22 +240,13 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
-# Validators kept for the migrations that name them, and for forms that only check.
+# Validators kept for the migrations that name them.
 def validate_image(file: File) -> None:
     normalise_upload(file, kind=MEETING_PHOTO)
 
 
-def validate_photo(file: File) -> None:
-    normalise_upload(file, kind=PHOTO)
-
-
 def validate_pdf(file: File) -> None:
     normalise_upload(file, kind=PDF)
-
-
-def reencode_photo(file: File) -> CheckedFile:
-    """A member's photo as a fresh JPEG of at most 800 px a side, without EXIF."""
-    return normalise_upload(file, kind=PHOTO)
 
 
 # --- Storing ---------------------------------------------------------------------------------
