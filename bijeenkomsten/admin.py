@@ -466,11 +466,16 @@ class MateriaalForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         soort = data.get("soort")
-        if soort == Materiaal.Soort.SLIDES and not data.get("pdf"):
+        # A file refused by its field has said why already.
+        if soort == Materiaal.Soort.SLIDES and not data.get("pdf") and "pdf" not in self.errors:
             self.add_error("pdf", _("Slides are shared as a PDF file: choose the file here."))
         if soort == Materiaal.Soort.VIDEO and not data.get("url"):
             self.add_error("url", _("Paste the link to the video here."))
-        if soort == Materiaal.Soort.FOTO and not data.get("afbeelding"):
+        if (
+            soort == Materiaal.Soort.FOTO
+            and not data.get("afbeelding")
+            and "afbeelding" not in self.errors
+        ):
             self.add_error("afbeelding", _("Choose the photo here."))
         return data
 

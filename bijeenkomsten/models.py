@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import LinkField
-from portal.uploads import material_storage, validate_image, validate_pdf
+from portal.uploads import CheckedFileField, material_storage
 
 
 def half_year_label(jaar: int, helft: int) -> str:
@@ -234,19 +234,17 @@ class Materiaal(models.Model):
     )
     soort = models.CharField(_("kind"), max_length=10, choices=Soort)
     titel = models.CharField(_("title"), max_length=200)
-    pdf = models.FileField(
-        _("PDF file"),
-        upload_to="materiaal/pdf/",
-        storage=material_storage,
-        blank=True,
-        validators=[validate_pdf],
+    # Checked, rewritten and renamed by the portal (a PDF stays a PDF, a photo loses its EXIF);
+    # served by bijeenkomsten:materiaal with the kind's type.
+    pdf = CheckedFileField(
+        _("PDF file"), kind="pdf", upload_to="materiaal/pdf/", storage=material_storage, blank=True
     )
-    afbeelding = models.ImageField(
+    afbeelding = CheckedFileField(
         _("photo"),
+        kind="meeting_photo",
         upload_to="materiaal/foto/",
         storage=material_storage,
         blank=True,
-        validators=[validate_image],
     )
     url = LinkField(_("link"), blank=True)
     tekst = models.TextField(_("text"), blank=True)

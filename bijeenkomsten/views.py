@@ -1,5 +1,3 @@
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +17,7 @@ from netwerken.models import Netwerk
 from portal import pagecache, ratelimit
 from portal.headers import personal_data
 from portal.permissions import can_view_programme, visible_meetings
+from portal.uploads import serve_private_file
 
 from . import selectors, services
 from .forms import AgendaFilterForm, ArchiveFilterForm, GuestRegistrationForm
@@ -332,9 +331,5 @@ def material(request: HttpRequest, name: str) -> FileResponse:
     )
     if materiaal is None:
         raise Http404
-    file = materiaal.pdf if materiaal.pdf.name == name else materiaal.afbeelding
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(file.open("rb"), content_type=content_type)
-    # Not in shared caches: whether one may have it depends on who asks.
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # The type comes from the field's kind (a PDF, a photo), never from the name.
+    return serve_private_file(materiaal.pdf if materiaal.pdf.name == name else materiaal.afbeelding)

@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from portal.uploads import validate_photo
+from portal.uploads import CheckedFormField
 
 from .models import Lid, Lidmaatschap
 
@@ -31,11 +31,11 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfielForm(forms.ModelForm):
-    # Not a model field here: the upload is checked, re-encoded and stored by a service.
-    foto = forms.FileField(
+    # Not a model field here: the form checks and re-encodes the upload, a service stores it.
+    foto = CheckedFormField(
+        kind="photo",
         label=_("Photo"),
         required=False,
-        validators=[validate_photo],
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_(
             "Optional. JPEG, PNG or WebP, at most 5 MB. Only members of your networks see it."

@@ -5,7 +5,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.uploads import private_storage
+from portal.uploads import CheckedFileField, PrivateFileStorage
+
+
+def photo_storage() -> PrivateFileStorage:
+    """Members' photos: private, their URL the view that checks who may see the member."""
+    return PrivateFileStorage(url_name="leden:foto_bestand")
 
 
 class UserManager(BaseUserManager):
@@ -82,9 +87,10 @@ class Lid(models.Model):
         blank=True,
         help_text=_("Optional: your number in the professional register (Registerplein)."),
     )
-    # Personal data: private storage, served only by leden:foto to those who may see the member.
-    foto = models.ImageField(
-        _("photo"), upload_to="leden/foto/", storage=private_storage, blank=True
+    # Personal data: private storage, served only by leden:foto (and leden:foto_bestand, its
+    # URL in the admin) to those who may see the member; a JPEG without EXIF, randomly named.
+    foto = CheckedFileField(
+        _("photo"), kind="photo", upload_to="leden/foto/", storage=photo_storage, blank=True
     )
     toon_organisatie = models.BooleanField(
         _("show my organisation to fellow members"), default=True

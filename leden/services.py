@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from portal.pagecache import bump_content_version
 from portal.queueing import enqueue_on_commit
-from portal.uploads import reencode_photo, validate_photo
 
 from .models import Lid, Lidmaatschap
 
@@ -209,11 +208,9 @@ def _drop_registrations_out_of_sight(lid: Lid) -> None:
 def lid_photo_set(*, lid: Lid, upload) -> None:
     """Store a member's photo as a new JPEG of at most 800 px without EXIF (no GPS position,
     camera or dates); the previous photo is deleted."""
-    validate_photo(upload)
-    content = reencode_photo(upload)
     previous = lid.foto.name
-    # A random name: the file name of the upload may itself be personal ("jan-jansen.jpg").
-    lid.foto.save(f"{secrets.token_hex(16)}.jpg", content, save=False)
+    # The field checks and re-encodes the upload and gives it a random name.
+    lid.foto.save("foto.jpg", upload, save=False)
     lid.save(update_fields=["foto"])
     if previous:
         transaction.on_commit(lambda: lid.foto.storage.delete(previous))
@@ -287,7 +284,8 @@ def _photo_for_download(lid: Lid) -> dict | None:
         return None
     with lid.foto.open("rb") as photo:
         content = photo.read()
-    return {"type": "image/jpeg", "base64": base64.b64encode(content).decode("ascii")}
+    kind = lid.foto.field.file_kind
+    return {"type": kind.content_type, "base64": base64.b64encode(content).decode("ascii")}
 
 
 def _mail_log_of(user, lid: Lid) -> list[dict]:

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netwerken.models import Netwerk
 from portal.permissions import can_see_member
+from portal.uploads import serve_private_file
 
 from . import services
 from .forms import MeedoenForm, ProfielForm
@@ -45,14 +46,29 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "leden/profiel.html", context)
 
 
+PHOTO_FIELDS = ("pk", "user_id", "foto")
+
+
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's photo, for whoever may see the member's name (else 404, as if none)."""
-    lid = get_object_or_404(Lid.objects.only("pk", "user_id", "foto"), pk=pk)
-    if not lid.foto or not can_see_member(request.user, lid):
+    return _photo_response(request, get_object_or_404(Lid.objects.only(*PHOTO_FIELDS), pk=pk))
+
+
+def photo_file(request: HttpRequest, name: str) -> HttpResponse:
+    """The same photo by its stored name: the URL the photo field itself gives (the admin's)."""
+    lid = Lid.objects.only(*PHOTO_FIELDS).filter(foto=name).first()
+    if lid is None:
         raise Http404
-    response = FileResponse(lid.foto.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return _photo_response(request, lid)
+
+
+def _photo_response(request: HttpRequest, lid: Lid) -> HttpResponse:
+    # The access check runs whether or not there is a photo: a hidden photo and no photo
+    # answer the same 404 after the same work, so the time does not tell them apart.
+    visible = can_see_member(request.user, lid)
+    if not (visible and lid.foto):
+        raise Http404
+    return serve_private_file(lid.foto)
 
 
 @login_required

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.fields import LinkField
-from portal.uploads import validate_image
+from portal.uploads import CheckedFileField
 
 
 class Koepel(models.Model):
@@ -82,9 +82,8 @@ class Netwerk(models.Model):
     partners = models.ManyToManyField(
         Partnerorganisatie, blank=True, related_name="netwerken", verbose_name=_("partners")
     )
-    logo = models.ImageField(
-        _("logo"), upload_to="netwerken/logo/", blank=True, validators=[validate_image]
-    )
+    # Public (MEDIA_ROOT), so re-encoded as a PNG under a name the portal chose.
+    logo = CheckedFileField(_("logo"), kind="logo", upload_to="netwerken/logo/", blank=True)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

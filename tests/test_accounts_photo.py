@@ -63,12 +63,15 @@ def test_photo_is_stored_reencoded_small_and_without_exif(client, kern_twente):
     assert max(stored.size) == 800  # re-encoded, scaled down
     assert not stored.getexif() and "exif" not in stored.info
     assert b"Telefoonmerk" not in stored_bytes and stored_bytes != original
-    # Not in the public media folder, and the storage refuses to make a public URL.
+    # Not in the public media folder; its URL is the view that checks who asks.
     assert not any(Path(settings.MEDIA_ROOT).rglob("*.jpg"))
-    with pytest.raises(ValueError):
-        lid.foto.url  # noqa: B018
-    served = client.get(reverse("leden:foto", args=[lid.pk]))
-    assert b"".join(served.streaming_content) == stored_bytes
+    assert lid.foto.url == reverse("leden:foto_bestand", args=[lid.foto.name])
+    for url in (reverse("leden:foto", args=[lid.pk]), lid.foto.url):
+        served = client.get(url)
+        assert b"".join(served.streaming_content) == stored_bytes
+        assert served["Content-Type"] == "image/jpeg"
+        assert served["X-Content-Type-Options"] == "nosniff"
+        assert served["Content-Security-Policy"].startswith("sandbox;")
 
 
 def test_text_file_named_jpg_is_refused_in_dutch_and_nothing_is_stored(client, kern_twente):
@@ -119,6 +122,51 @@ def test_photo_follows_the_fellow_members_rule(client, cast, photo_of_kern, who,
     if who != "visitor":
         client.force_login(cast[who])
     assert client.get(photo_of_kern).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("visitor", 404), ("lid_rotterdam", 404), ("betrokken_twente", 200), ("staff", 200)],
+)
+def test_photo_url_of_the_field_follows_the_same_rule(client, cast, photo_of_kern, who, status):
+    if who != "visitor":
+        client.force_login(cast[who])
+    url = Lid.objects.get(pk=cast["kern_twente"].lid.pk).foto.url
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("who", ["staff", "coordinator_twente"])
+def test_admin_page_of_a_member_with_a_photo_opens(client, cast, photo_of_kern, who):
+    from tests.accountfixtures import give_totp
+
+    give_totp(cast[who])
+    client.force_login(cast[who])
+    lid = Lid.objects.get(pk=cast["kern_twente"].lid.pk)
+    response = client.get(reverse("admin:leden_lid_change", args=[lid.pk]))
+    assert response.status_code == 200
+    assert f'href="{lid.foto.url}"' in response.content.decode()
+
+
+def test_hidden_photo_and_no_photo_answer_alike_after_the_same_work(client, cast, photo_of_kern):
+    """Timing must not tell a hidden photo from none: same queries, same answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    hidden = photo_of_kern  # kern_twente's photo, not for a member in Rotterdam
+    without = reverse("leden:foto", args=[cast["betrokken_twente"].lid.pk])
+    assert not cast["betrokken_twente"].lid.foto
+    client.force_login(cast["lid_rotterdam"])
+
+    def answer(url: str) -> tuple[int, bytes, list[str]]:
+        client.get(url)  # warm what is cached per user
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        shapes = [q["sql"].split(" WHERE ")[0] for q in queries.captured_queries]
+        return response.status_code, response.content, shapes
+
+    assert answer(hidden) == answer(without)
+    status, _content, shapes = answer(hidden)
+    assert status == 404 and any("leden_lidmaatschap" in sql for sql in shapes)
 
 
 def test_ended_membership_hides_the_photo_from_former_fellows(client, cast, photo_of_kern, twente):

@@ -314,9 +314,10 @@ def test_meeting_page_in_the_admin_links_an_uploaded_pdf(coordinator_client, mee
     from django.core.files.base import ContentFile
 
     from bijeenkomsten.models import Materiaal
+    from tests.test_uploads import pdf_bytes
 
     materiaal = Materiaal(bijeenkomst=meeting, soort="slides", titel="Dia's")
-    materiaal.pdf.save("dias.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=False)
+    materiaal.pdf.save("dias.pdf", ContentFile(pdf_bytes()), save=False)
     materiaal.save()
     page = coordinator_client.get(_change_url(meeting))
     assert page.status_code == 200

@@ -79,6 +79,8 @@ CASES = [
     ),
     Case("leden:foto", "kern_twente's photo", FELLOWS_TWENTE, lambda w: [w["foto_lid"]]),
     Case("leden:foto", "member without photo", HIDDEN, lambda w: [w["zonder_foto"]]),
+    Case("leden:foto_bestand", "kern_twente's photo", FELLOWS_TWENTE, lambda w: [w["foto_naam"]]),
+    Case("leden:foto_bestand", "no such photo", HIDDEN, lambda w: ["leden/foto/x.jpg"]),
     Case("leden:meedoen", "form", members(200), lambda w: ["twente"]),
     Case(
         "leden:meedoen",
@@ -184,9 +186,10 @@ def _slides(bijeenkomst) -> str:
     from django.core.files.base import ContentFile
 
     from bijeenkomsten.models import Materiaal
+    from tests.test_uploads import pdf_bytes
 
     materiaal = Materiaal(bijeenkomst=bijeenkomst, soort="slides", titel="Dia's")
-    materiaal.pdf.save("dias.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=False)
+    materiaal.pdf.save("dias.pdf", ContentFile(pdf_bytes()), save=False)
     materiaal.save()
     return materiaal.pdf.name
 
@@ -212,6 +215,7 @@ def world(cast, twente, rotterdam) -> dict:
         "rotterdam_meeting": factories.BijeenkomstFactory(netwerken=[rotterdam]),
         "token": leden_services.calendar_token_renew(lid=kern_lid),
         "foto_lid": kern_lid.pk,
+        "foto_naam": kern_lid.foto.name,
         "zonder_foto": cast["betrokken_twente"].lid.pk,
     }
 
