@@ -23,7 +23,7 @@ from tests.test_accounts_photo import jpeg_with_gps
 pytestmark = pytest.mark.django_db
 
 
-def _filled_network_rows(netwerk, member) -> dict:
+def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
     """One row of every network-scoped model, optional fields filled, owned by `netwerk`."""
     from berichten.models import DigestToestemming, Mailvoorkeur, Verzending
     from bijeenkomsten.models import Materiaal
@@ -34,9 +34,10 @@ def _filled_network_rows(netwerk, member) -> dict:
     lid.organisatie, lid.sector, lid.registernummer = "Wijkteam", "Zorg", "BPSW-123"
     lid.bpsw_lid = lid.toon_organisatie = lid.toon_email = True
     lid.save()
-    leden_services.lid_photo_set(
-        lid=lid, upload=SimpleUploadedFile("foto.jpg", jpeg_with_gps((200, 200)))
-    )
+    if photos:
+        leden_services.lid_photo_set(
+            lid=lid, upload=SimpleUploadedFile("foto.jpg", jpeg_with_gps((200, 200)))
+        )
     partner = Partnerorganisatie.objects.create(
         naam=f"Hogeschool {netwerk.slug}", soort="hogeschool", website="https://example.org/"
     )
@@ -46,7 +47,7 @@ def _filled_network_rows(netwerk, member) -> dict:
     netwerk.save()
     netwerk.partners.add(partner)
     programma = factories.HalfjaarprogrammaFactory(
-        netwerk=netwerk, gepubliceerd=True, toelichting="Toelichting", helft=2
+        netwerk=netwerk, gepubliceerd=True, toelichting="Toelichting", jaar=2028, helft=2
     )
     begin = timezone.now() + timedelta(days=10)
     bijeenkomst = factories.BijeenkomstFactory(
@@ -121,7 +122,9 @@ def _filled_network_rows(netwerk, member) -> dict:
     }
 
 
-def filled_admin_objects(*, twente, rotterdam, kern_twente, lid_rotterdam, staff) -> dict:
+def filled_admin_objects(
+    *, twente, rotterdam, kern_twente, lid_rotterdam, staff, photos: bool = True
+) -> dict:
     """{model label: {"twente": obj, "rotterdam": obj}} for every model in the admin."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
@@ -129,8 +132,8 @@ def filled_admin_objects(*, twente, rotterdam, kern_twente, lid_rotterdam, staff
     from portal.models import ExportLog
 
     rows = {
-        "twente": _filled_network_rows(twente, kern_twente),
-        "rotterdam": _filled_network_rows(rotterdam, lid_rotterdam),
+        "twente": _filled_network_rows(twente, kern_twente, photos=photos),
+        "rotterdam": _filled_network_rows(rotterdam, lid_rotterdam, photos=photos),
     }
     koepel = twente.koepel
     koepel.afkorting, koepel.website = "BPSW", "https://example.org/"
