@@ -9,6 +9,7 @@ from django.urls import include, path
 from bijeenkomsten import views as bijeenkomsten_views
 from leden.two_factor import require_totp
 from portal import health
+from portal.adminscope import scope_admin_site
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -24,6 +25,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 admin.site.login = secure_admin_login(admin.site.login)
 # Staff and coordinators see other people's data: no admin page without TOTP.
 admin.site.admin_view = require_totp(admin.site.admin_view)
+# Django's own admin URLs (the "view on site" shortcut) respect a coordinator's scope too.
+scope_admin_site(admin.site)
 
 urlpatterns = [
     path("", bijeenkomsten_views.agenda, name="home"),

@@ -1,4 +1,9 @@
-"""The admin's door: staff and coordinators need an activated TOTP authenticator to enter."""
+"""The second factor's door: staff and coordinators without TOTP are sent to its activation.
+
+Whether their rights are in force is decided once, in `portal.permissions` (no TOTP, no
+elevated rights). This module only turns that into an answer a person can act on: the admin
+and every view that needs elevated rights redirect to the activation page with a message.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.permissions import has_two_factor, needs_two_factor
+from portal.permissions import lacks_two_factor
+
+
+def activation_redirect(request: HttpRequest) -> HttpResponse | None:
+    """The redirect to TOTP activation when `request.user` still lacks it, else None."""
+    if not lacks_two_factor(request.user):
+        return None
+    messages.warning(
+        request,
+        _(
+            "Set up two-step verification with an authenticator app first: staff and "
+            "coordinators need it before they handle the members' personal data."
+        ),
+    )
+    return redirect("mfa_activate_totp")
 
 
 def require_totp(admin_view: Callable) -> Callable:
@@ -24,18 +43,11 @@ def require_totp(admin_view: Callable) -> Callable:
 
         @wraps(inner)
         def gate(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            user = request.user
             # Logging out must stay possible, as in AdminSite.admin_view itself.
-            logging_out = request.path == reverse("admin:logout")
-            if not logging_out and needs_two_factor(user) and not has_two_factor(user):
-                messages.warning(
-                    request,
-                    _(
-                        "Set up two-step verification with an authenticator app before you "
-                        "open the admin: it protects the members' personal data."
-                    ),
-                )
-                return redirect("mfa_activate_totp")
+            if request.path != reverse("admin:logout"):
+                refusal = activation_redirect(request)
+                if refusal is not None:
+                    return refusal
             return inner(request, *args, **kwargs)
 
         return gate

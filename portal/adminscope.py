@@ -11,7 +11,10 @@ that own a row: "pk" for Netwerk itself, "netwerk", "netwerken", "bijeenkomst__n
   as "not one of the available choices");
 - autocomplete: Django's autocomplete view asks the *target* admin's `get_queryset`, which is
   scoped by the same declaration, and checks that the requesting admin declared the field;
-- admin actions, which only ever receive rows from the scoped queryset.
+- admin actions, which only ever receive rows from the scoped queryset;
+- Django's own "view on site" shortcut (`admin/r/<content type>/<id>/`), which would otherwise
+  load any object of any model and redirect to its public URL (a draft's slug): `scope_admin_site`
+  routes it through the model's admin, so it answers only for objects its change page shows.
 
 Who is who comes from `portal.permissions` (the one place for that decision): umbrella staff
 (`admin_network_scope` answers None) keep Django's normal permissions and see everything;
@@ -25,9 +28,15 @@ parts, a programme's meetings): nothing to filter, only the permissions to grant
 
 from __future__ import annotations
 
+from functools import partial
+
+from django.contrib.admin import AdminSite
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 
 from portal import permissions
 
@@ -174,3 +183,39 @@ def _model_field(instance: Model, name: str):
         return instance._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+# --- Django's own admin URLs ------------------------------------------------------------------
+
+
+def view_on_site(
+    request: HttpRequest, content_type_id: str, object_id: str, *, site: AdminSite
+) -> HttpResponse:
+    """The admin's "view on site" redirect, for objects the user may open in this admin only:
+    a model without an admin here, or an object outside the user's scope, is not found."""
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+    except (ValueError, ContentType.DoesNotExist):
+        raise Http404 from None
+    model_admin = site._registry.get(model)
+    if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        raise Http404
+    obj = model_admin.get_object(request, object_id)  # the scoped queryset; 404 outside it
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404
+    return shortcut(request, content_type_id, object_id)
+
+
+def scope_admin_site(site: AdminSite) -> None:
+    """Put `site`'s own shortcut behind the scope. Call before `site.urls` is read."""
+    django_urls = site.get_urls
+
+    def get_urls() -> list:
+        urls = django_urls()
+        for index, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                view = site.admin_view(partial(view_on_site, site=site))
+                urls[index] = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
+        return urls
+
+    site.get_urls = get_urls

@@ -35,6 +35,15 @@ def _user_saved(sender, update_fields=None, **kwargs) -> None:
         bump_content_version()
 
 
+def _authenticator_saved(sender, update_fields=None, **kwargs) -> None:
+    from .pagecache import bump_content_version
+
+    # Activating TOTP puts staff and coordinator rights in force (portal.permissions): who
+    # sees what changes. Using it (allauth stamps last_used_at) changes nothing.
+    if update_fields is None or set(update_fields) - {"last_used_at"}:
+        bump_content_version()
+
+
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
@@ -58,3 +67,6 @@ class PortalConfig(AppConfig):
         user = get_user_model()
         post_save.connect(_user_saved, sender=user, dispatch_uid="page-user")
         post_delete.connect(bump_content_version, sender=user, dispatch_uid="page-d-user")
+        authenticator = apps.get_model("mfa.Authenticator")
+        post_save.connect(_authenticator_saved, sender=authenticator, dispatch_uid="page-mfa")
+        post_delete.connect(bump_content_version, sender=authenticator, dispatch_uid="page-d-mfa")

@@ -100,7 +100,7 @@ def audience(user) -> str:
     memberships with tier and status, the networks they coordinate, staff rights."""
     from leden.models import Lidmaatschap
     from netwerken.models import Netwerk
-    from portal.permissions import is_portal_staff
+    from portal.permissions import coordinated_network_ids, is_portal_staff
 
     if not user.is_authenticated:
         return "anon"
@@ -111,7 +111,8 @@ def audience(user) -> str:
         .order_by()
         .values_list("netwerk_id", "schil", "status")
         .union(
-            Netwerk.objects.filter(coordinators=user)
+            # Coordinator rights in force only (not without TOTP, see portal.permissions).
+            Netwerk.objects.filter(pk__in=coordinated_network_ids(user))
             .order_by()
             .values_list("pk", Value("coordinator", CharField()), Value("", CharField()))
         )

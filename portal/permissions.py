@@ -6,6 +6,14 @@ Rules for meetings:
 - everybody else sees only published meetings (no programme, or a published one), and of those:
   open meetings always, members-only meetings when they are an active member of any network,
   core-only meetings when they are an active core member of an organising network.
+
+The second factor guards every elevated right. Staff and coordinators handle other people's
+data, so their rights (all networks, a coordinator's networks, exports, the admin's scope,
+drafts, fellow members' data) exist only once they have activated TOTP; until then they are
+plain members here. Gating the rights themselves, rather than some views, covers every door
+at once: pages, exports, feeds by token, mails, the admin and whatever is added later.
+(allauth asks every login of a user with an authenticator for the code, so holding one means
+the session passed the second step.)
 """
 
 from __future__ import annotations
@@ -21,8 +29,11 @@ if TYPE_CHECKING:
 
 def is_portal_staff(user: User) -> bool:
     """Umbrella staff: all networks. Coordinators are Django staff too (to enter the admin),
-    but see only their own networks, so `is_staff` alone is not enough."""
+    but see only their own networks, so `is_staff` alone is not enough. Without TOTP, no one
+    is umbrella staff."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    if not has_two_factor(user):
         return False
     if user.is_superuser:
         return True
@@ -40,10 +51,20 @@ def is_portal_staff(user: User) -> bool:
     return cached
 
 
-def coordinated_network_ids(user: User) -> QuerySet:
+def _networks_coordinated_by(user: User) -> QuerySet:
+    """Whom `user` is named coordinator of, whether or not the rights are in force yet."""
     from netwerken.models import Netwerk
 
-    return Netwerk.objects.filter(coordinators=user).values("pk")
+    return Netwerk.objects.filter(coordinators=user)
+
+
+def coordinated_network_ids(user: User) -> QuerySet:
+    """The networks whose coordinator rights `user` holds now: none without TOTP. The
+    condition is a subquery, so it costs no query of its own."""
+    from allauth.mfa.models import Authenticator
+
+    with_totp = Authenticator.objects.filter(user=user.pk, type=Authenticator.Type.TOTP)
+    return _networks_coordinated_by(user).filter(Exists(with_totp)).values("pk")
 
 
 def active_network_ids(user: User, *, schil: str | None = None) -> QuerySet:
@@ -152,16 +173,31 @@ def admin_network_scope(user: User) -> QuerySet | None:
 
 
 def needs_two_factor(user: User) -> bool:
-    """Staff and coordinators handle other people's data: they need TOTP before the admin."""
+    """Staff and coordinators handle other people's data: their rights wait for TOTP."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_staff or user.is_superuser or coordinated_network_ids(user).exists()
+    return user.is_staff or user.is_superuser or _networks_coordinated_by(user).exists()
 
 
 def has_two_factor(user: User) -> bool:
+    """Whether `user` has activated TOTP. A yes is cached on the user object (per request);
+    a no is not, so activating it is seen at once."""
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "_regionet_two_factor", False):
+        return True
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    if found:
+        user._regionet_two_factor = True
+    return found
+
+
+def lacks_two_factor(user: User) -> bool:
+    """A staff member or coordinator whose rights wait for TOTP: views that need those rights
+    send them to its activation instead of answering as for a plain member."""
+    return needs_two_factor(user) and not has_two_factor(user)
 
 
 # --- Members' personal data (names, photos) ---

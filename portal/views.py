@@ -1,13 +1,16 @@
 """Export pages: thin views over portal.exports and the one permission module.
 
-Who gets what: anonymous visitors are sent to the login page; a logged-in user who may
-export nothing at all gets 403; a meeting or programme outside the networks a
-coordinator may export answers 404, the same as one that does not exist.
+Who gets what: anonymous visitors are sent to the login page; staff and coordinators
+without TOTP (whose rights wait for it, see portal.permissions) are sent to its activation;
+a logged-in user who may export nothing at all gets 403; a meeting or programme outside the
+networks a coordinator may export answers 404, the same as one that does not exist.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bijeenkomsten.exports import RegistrationExport, exportable_meetings, exportable_programmes
 from leden.exports import MemberListExport
+from leden.two_factor import activation_redirect
 
 from .exports import export_response
 from .forms import ExportFormatForm, MemberExportForm
@@ -26,9 +30,20 @@ from .permissions import can_export
 LISTED = 50  # meetings and programmes offered on the page
 
 
-def _require_exporter(request: HttpRequest) -> None:
-    if not can_export(request.user):
-        raise PermissionDenied
+def exporter_required(view: Callable) -> Callable:
+    """Logged in, past the second factor where one is needed, and allowed to export."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        refusal = activation_redirect(request)
+        if refusal is not None:
+            return refusal
+        if not can_export(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _index(request: HttpRequest, form: MemberExportForm, status: int = 200) -> HttpResponse:
@@ -47,17 +62,15 @@ def _index(request: HttpRequest, form: MemberExportForm, status: int = 200) -> H
     return render(request, "portal/export.html", context, status=status)
 
 
-@login_required
+@exporter_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _require_exporter(request)
     return _index(request, MemberExportForm(user=request.user))
 
 
-@login_required
+@exporter_required
 @require_POST
 def members(request: HttpRequest) -> HttpResponse:
-    _require_exporter(request)
     form = MemberExportForm(request.POST, user=request.user)
     if not form.is_valid():
         return _index(request, form, status=400)
@@ -65,18 +78,16 @@ def members(request: HttpRequest) -> HttpResponse:
     return export_response(export, fmt=form.cleaned_data["formaat"], user=request.user)
 
 
-@login_required
+@exporter_required
 @require_POST
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_exporter(request)
     bijeenkomst = get_object_or_404(exportable_meetings(request.user), pk=pk)
     return _registrations(request, RegistrationExport(user=request.user, bijeenkomst=bijeenkomst))
 
 
-@login_required
+@exporter_required
 @require_POST
 def programme(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_exporter(request)
     programma = get_object_or_404(exportable_programmes(request.user), pk=pk)
     return _registrations(request, RegistrationExport(user=request.user, programma=programma))
 

@@ -462,3 +462,45 @@ def test_meeting_with_registrations_cannot_be_deleted_by_coordinator(coordinator
     )
     assert response.status_code == 302
     assert Bijeenkomst.objects.get(pk=bijeenkomst.pk).geannuleerd
+
+
+# --- Django's own admin URLs --------------------------------------------------------------
+
+ON_SITE = ["bijeenkomsten.bijeenkomst", "bijeenkomsten.halfjaarprogramma", "netwerken.netwerk"]
+
+
+def _view_on_site(obj) -> str:
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+@pytest.mark.parametrize("label", ON_SITE)
+def test_view_on_site_does_not_reveal_another_networks_object(coordinator_client, world, label):
+    # A draft of Rotterdam's: its slug must not reach Twente's coordinator.
+    response = coordinator_client.get(_view_on_site(world["rotterdam"][label]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("label", ON_SITE)
+def test_view_on_site_leads_to_own_networks_object(coordinator_client, world, label):
+    obj = world["twente"][label]
+    response = coordinator_client.get(_view_on_site(obj))
+    assert response.status_code == 302
+    assert response["Location"].endswith(obj.get_absolute_url())
+
+
+@pytest.mark.parametrize("label", ON_SITE)
+def test_view_on_site_leads_staff_anywhere(staff_client, world, label):
+    obj = world["rotterdam"][label]
+    response = staff_client.get(_view_on_site(obj))
+    assert response.status_code == 302
+    assert response["Location"].endswith(obj.get_absolute_url())
+
+
+def test_view_on_site_refuses_models_without_an_admin_page_for_the_user(coordinator_client, world):
+    # Koepel has no page for coordinators; a content type id that is no number is no object.
+    koepel = world["rotterdam"]["netwerken.netwerk"].koepel
+    assert coordinator_client.get(_view_on_site(koepel)).status_code == 404
+    assert coordinator_client.get("/admin/r/x/1/").status_code == 404

@@ -18,6 +18,7 @@ from leden.models import Lid, Lidmaatschap
 from portal.exports import FORMULA_TRIGGERS, BaseExport, CsvDialect, Format
 from portal.models import ExportLog
 from tests import factories
+from tests.accountfixtures import give_totp
 
 ACCENTED = "Élodie Brontë-Françoise"
 HEADER_NAME = "naam"
@@ -216,6 +217,7 @@ def test_member_gets_no_export(client, cast, who):
 
 def test_staff_without_the_export_permission_gets_only_coordinated_networks(client, cast):
     plain_staff = factories.UserFactory(is_staff=True)
+    give_totp(plain_staff)  # staff rights wait for the second factor
     assert _export_members(_login(client, plain_staff)).status_code == 403
 
 
@@ -223,6 +225,7 @@ def test_umbrella_staff_need_the_export_permission_to_export_every_network(clien
     from django.contrib.auth.models import Permission
 
     umbrella = factories.UserFactory(is_staff=True)
+    give_totp(umbrella)
     umbrella.user_permissions.add(Permission.objects.get(codename="alle_netwerken"))
     assert _export_members(_login(client, umbrella)).status_code == 403
     umbrella.user_permissions.add(Permission.objects.get(codename="export_all_networks"))

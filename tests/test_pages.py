@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from portal import pagecache
 from tests import factories
+from tests.accountfixtures import give_totp
 from tests.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,7 @@ def test_coordinator_does_not_see_another_networks_core_meeting(client, cast, ro
 
 def test_staff_permission_holder_sees_every_network(client, rotterdam):
     user = factories.UserFactory(is_staff=True)
+    give_totp(user)  # staff rights wait for the second factor
     user.user_permissions.add(Permission.objects.get(codename="alle_netwerken"))
     hidden = factories.BijeenkomstFactory(doelgroep="kern", netwerken=[rotterdam])
     client.force_login(user)
@@ -88,6 +90,7 @@ def test_losing_staff_rights_through_a_group_hides_core_meetings_at_once(client,
     group = Group.objects.create(name="Koepelstaf")
     group.permissions.add(Permission.objects.get(codename="alle_netwerken"))
     user = factories.UserFactory(is_staff=True)
+    give_totp(user)
     user.groups.add(group)
     hidden = factories.BijeenkomstFactory(doelgroep="kern", netwerken=[rotterdam])
     client.force_login(user)
