@@ -51,6 +51,7 @@ def _index(request: HttpRequest, form: MemberExportForm, status: int = 200) -> H
     meetings = (
         exportable_meetings(request.user)
         .filter(begin__gte=now - timedelta(days=365), begin__lte=now + timedelta(days=183))
+        .prefetch_related("netwerken")
         .order_by("-begin")[:LISTED]
     )
     programmes = (

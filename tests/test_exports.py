@@ -352,3 +352,21 @@ def test_query_count_does_not_grow_with_rows(client, cast, twente, fmt):
     large = _count_export_queries(client, fmt)
     assert ExportLog.objects.first().rows == 44
     assert large == small
+
+
+def test_staff_and_coordinators_find_the_exports_in_the_menu_with_network_and_date(
+    client, cast, twente, rotterdam
+):
+    from django.urls import reverse
+
+    factories.BijeenkomstFactory(titel="Gezamenlijke avond", netwerken=[twente, rotterdam])
+    export_url = reverse("portal:index")
+    for role in ["staff", "coordinator_twente"]:
+        client.force_login(cast[role])
+        assert f'href="{export_url}"' in client.get("/").content.decode(), role
+    page = client.get(export_url).content.decode()
+    row = page[page.index("Gezamenlijke avond") :].split("</tr>")[0]
+    assert "Regionetwerk Twente" in row
+    for role in ["kern_twente", "lid_rotterdam"]:
+        client.force_login(cast[role])
+        assert f'href="{export_url}"' not in client.get("/").content.decode(), role
