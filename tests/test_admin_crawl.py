@@ -19,6 +19,7 @@ from django.utils import timezone
 from tests import factories
 from tests.accountfixtures import give_totp
 from tests.test_accounts_photo import jpeg_with_gps
+from tests.test_uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
     )
     materiaal = Materiaal(bijeenkomst=bijeenkomst, soort="slides", titel="Dia's", tekst="Tekst")
     materiaal.url = "https://example.org/dias"
-    materiaal.pdf.save("dias.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=False)
+    materiaal.pdf.save("dias.pdf", ContentFile(pdf_bytes()), save=False)
     materiaal.save()
     aanmelding = factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=lid)
     lidmaatschap = lid.lidmaatschappen.get(netwerk=netwerk)
@@ -167,15 +168,7 @@ def filled_admin_objects(
 
 
 ADMIN_LABELS = sorted(model._meta.label_lower for model in admin.site._registry)
-# The member's change page shows the photo through the storage's url(), which private storage
-# refuses; fixed in portal/uploads.py on another branch (helper `files`). Remove once merged.
-PHOTO_URL = pytest.mark.xfail(
-    raises=ValueError, reason="portal/uploads.py storage url", strict=False
-)
-CRAWLED = [
-    pytest.param(label, marks=PHOTO_URL) if label == "leden.lid" else label
-    for label in ADMIN_LABELS
-]
+CRAWLED = ADMIN_LABELS
 
 
 @pytest.fixture
