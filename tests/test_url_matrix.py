@@ -211,6 +211,7 @@ COORDINATOR_ADMIN = {
 # What even staff may not do: logs are written by the portal, never by hand.
 STAFF_CANNOT = {
     "portal.exportlog": "ad",
+    "bijeenkomsten.aanmelding": "d",  # a registration is cancelled, never deleted
     "berichten.verzending": "a",
     "berichten.digesttoestemming": "a",
 }
@@ -261,7 +262,7 @@ def _admin_cases() -> list[Case]:
             cases += [
                 Case(f"{name}_change", f"{label}, Rotterdam", admin_roles(404), other),
                 Case(f"{name}_history", f"{label}, Rotterdam", admin_roles(404), other),
-                Case(f"{name}_delete", f"{label}, Rotterdam", admin_roles(404), other),
+                Case(f"{name}_delete", f"{label}, Rotterdam", admin_roles(404, may("d")[1]), other),
             ]
     on_site = "bijeenkomsten.bijeenkomst"
     cases += [
