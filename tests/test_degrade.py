@@ -366,8 +366,8 @@ def test_a_real_worker_delivers_the_sign_up_mail_once_smtp_is_back(client, smtp_
     from config.celery import app
     from tests.test_mail_worker import Worker
 
-    app.control.purge()  # the default queue holds nothing from earlier tests
-    worker = Worker("degrade", "celery", smtp_later.port)
+    app.control.purge()  # the queues hold nothing from earlier tests
+    worker = Worker("degrade", "celery,mail", smtp_later.port)  # mail has its own queue
     try:
         worker.wait_until(" ready.")
         response = client.post(
