@@ -430,6 +430,14 @@ def send_queued(verzending_ids: Iterable[int]) -> int:
                 continue
             context["aanmelding"] = aanmelding
             context["naam"] = aanmelding.naam
+            if aanmelding.lid_id is None:
+                # A guest has no profile: every mail carries their own way out.
+                from bijeenkomsten.services import guest_cancel_token
+
+                context["gast"] = True
+                context["afmeld_url"] = settings.SITE_URL + reverse(
+                    "bijeenkomsten:gast_afmelden", kwargs={"token": guest_cancel_token(aanmelding)}
+                )
             if row.soort in CALENDAR_MAILS:
                 # The event as it now stands, or its cancellation: calendars filled from an
                 # earlier mail follow the change (same UID, higher SEQUENCE).
@@ -548,7 +556,7 @@ def _reminder_rows(
         soort=REMINDER,
         bijeenkomst=bijeenkomst,
         sleutel=sleutel,
-        gegevens=lambda a: {"wanneer": wanneer, "naam": a.naam},
+        gegevens=lambda a: {"wanneer": wanneer, "naam": a.naam, "aanmelding": a.pk},
     )
     core: list[Lid] = []
     if bijeenkomst.doelgroep == Bijeenkomst.Doelgroep.KERN:

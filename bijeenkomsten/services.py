@@ -203,6 +203,30 @@ def guest_registration_from_token(token: str) -> Aanmelding | None:
     )
 
 
+GUEST_CANCEL_SALT = "bijeenkomsten.gast-afmelden"
+
+
+def guest_cancel_token(aanmelding: Aanmelding) -> str:
+    """The token in the cancel link every mail to a guest carries: the signed id, no address,
+    valid as long as the registration is (a guest has no account to cancel from)."""
+    return signing.dumps(aanmelding.pk, salt=GUEST_CANCEL_SALT)
+
+
+def guest_registration_from_cancel_token(token: str) -> Aanmelding | None:
+    """The guest registration a cancel link is for, or None if the link is not valid."""
+    try:
+        pk = signing.loads(token, salt=GUEST_CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return (
+        Aanmelding.objects.select_related("bijeenkomst")
+        .filter(pk=pk, lid__isnull=True, geanonimiseerd=False)
+        .first()
+    )
+
+
 @transaction.atomic
 def confirm_guest_registration(*, aanmelding_id: int, now: datetime | None = None) -> Aanmelding:
     """Confirm a guest's registration: a place if one is free, else the waiting list."""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("archief/", views.archive, name="archief"),
     path("mijn-aanmeldingen/", views.my_registrations, name="mijn_aanmeldingen"),
     path("gast/bevestigen/<str:token>/", views.confirm_guest, name="gast_bevestigen"),
+    path("gast/afmelden/<str:token>/", views.cancel_guest, name="gast_afmelden"),
     path("materiaal/<path:name>", views.material, name="materiaal"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/aanmelden/", views.register, name="aanmelden"),

@@ -229,6 +229,18 @@ def confirm_guest(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "bijeenkomsten/gast_bevestigen.html", {"aanmelding": aanmelding})
 
 
+@personal_data
+def cancel_guest(request: HttpRequest, token: str) -> HttpResponse:
+    """A guest's way out, from the link in every mail to them. GET shows the meeting and a
+    button, POST cancels: mail scanners that follow links cancel nothing."""
+    aanmelding = services.guest_registration_from_cancel_token(token)
+    if aanmelding is None:
+        raise Http404
+    if request.method == "POST" and aanmelding.status in ("aangemeld", "wachtlijst"):
+        aanmelding = services.cancel_registration(aanmelding_id=aanmelding.pk)
+    return render(request, "bijeenkomsten/gast_afmelden.html", {"aanmelding": aanmelding})
+
+
 def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
     bijeenkomst = _visible_or_404(request, slug)
     response = HttpResponse(meeting_calendar([bijeenkomst]), content_type="text/calendar")

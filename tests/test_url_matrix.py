@@ -122,6 +122,7 @@ CASES = [
     Case("netwerken:programma", "draft", DRAFT_TWENTE, lambda w: ["twente", 2027, 2]),
     # bijeenkomsten: one row per audience, page and .ics alike
     Case("bijeenkomsten:archief", "archive", OPEN),
+    Case("bijeenkomsten:gast_afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
     Case("bijeenkomsten:mijn_aanmeldingen", "own registrations", members(200)),
     Case("bijeenkomsten:detail", "open", OPEN, _meeting("open")),
     Case("bijeenkomsten:detail", "members only", MEMBERS_ONLY, _meeting("leden")),
