@@ -83,3 +83,10 @@ def fellow_members(user, netwerk: Netwerk, *, limit: int = FELLOW_MEMBERS_SHOWN)
             )
         )
     return list(members[:limit])
+
+
+def own_membership(user, netwerk: Netwerk) -> Lidmaatschap | None:
+    """The viewer's own membership of `netwerk` (any status), to show where they stand."""
+    if not user.is_authenticated:
+        return None
+    return Lidmaatschap.objects.filter(lid__user=user, netwerk=netwerk).first()

@@ -5,7 +5,7 @@ from bijeenkomsten.models import Halfjaarprogramma
 from bijeenkomsten.selectors import registration_marks, upcoming_and_past_meetings
 from portal import pagecache
 
-from .selectors import fellow_members, network_for_page
+from .selectors import fellow_members, network_for_page, own_membership
 
 
 @pagecache.whole_page
@@ -27,7 +27,12 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     def content() -> dict:
         upcoming, past = upcoming_and_past_meetings(request.user, netwerk=netwerk, limit=10)
         members = fellow_members(request.user, netwerk)
-        return {"upcoming": upcoming, "past": past, "fellow_members": members}
+        return {
+            "upcoming": upcoming,
+            "past": past,
+            "fellow_members": members,
+            "mijn_lidmaatschap": own_membership(request.user, netwerk),
+        }
 
     context = {
         "netwerk": netwerk,

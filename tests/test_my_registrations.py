@@ -144,3 +144,25 @@ def test_a_cancelled_meeting_offers_no_registration_box(client, cast, twente):
     client.force_login(cast["betrokken_twente"])
     html = client.get(bijeenkomst.get_absolute_url()).content.decode()
     assert reverse("bijeenkomsten:aanmelden", args=[bijeenkomst.slug]) not in html
+
+
+def test_the_network_page_shows_where_i_stand_instead_of_offering_to_join(client, cast, twente):
+    join = reverse("leden:meedoen", args=["twente"])
+    page = reverse("netwerken:detail", args=["twente"])
+    assert join in client.get(page).content.decode()  # a visitor is invited
+    client.force_login(cast["kern_twente"])
+    html = client.get(page).content.decode()
+    assert "Je bent lid: kern (1e schil)." in html and join not in html
+    pending = factories.LidmaatschapFactory(netwerk=twente, status="aangevraagd").lid.user
+    client.force_login(pending)
+    html = client.get(page).content.decode()
+    assert "Je aanvraag ligt bij de coördinatoren." in html and join not in html
+    client.force_login(cast["lid_rotterdam"])
+    assert join in client.get(page).content.decode()
+
+
+def test_an_empty_profile_leads_to_the_networks(client, db):
+    user = factories.LidFactory().user
+    client.force_login(user)
+    html = client.get(reverse("leden:profiel")).content.decode()
+    assert "Kies een netwerk om je bij aan te sluiten" in html and "/#netwerken-kop" in html
