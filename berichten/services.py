@@ -381,7 +381,7 @@ def send_departure_mails(
             row.pk,
             render_mail(
                 "lid_vertrokken",
-                {"naam": naam, "netwerken": by_address.get(row.ontvanger, [])},
+                {"naam": naam, "netwerken": [n.naam for n in by_address.get(row.ontvanger, [])]},
                 to=row.ontvanger,
             ),
         )
