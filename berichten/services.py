@@ -266,18 +266,20 @@ def queue_rendered_mail(
     return ids
 
 
-def queue_registration_mail(aanmelding_id: int, kind: str) -> None:
+def queue_registration_mail(aanmelding_id: int, kind: str, *, again: str = "") -> None:
     """Queue a mail about one registration.
 
     kind: "aangemeld" (confirmation, .ics attached), "wachtlijst" (placed on the waiting list),
     "doorgeschoven" (promoted from the waiting list), "gast_bevestigen" (guest double opt-in link).
+    `again`: the same mail once more, once per distinct value (a guest who registers again gets
+    it at most once a day).
     """
     if kind not in {"aangemeld", "wachtlijst", "doorgeschoven", "gast_bevestigen"}:
         raise ValueError(f"unknown registration mail: {kind}")
     aanmelding = Aanmelding.objects.select_related("lid__user").get(pk=aanmelding_id)
     if not aanmelding.email:
         return  # anonymised
-    sleutel = f"aanmelding-{aanmelding.pk}"
+    sleutel = f"aanmelding-{aanmelding.pk}" + (f"-opnieuw-{again}" if again else "")
     row = Verzending(
         ontvanger=aanmelding.email,
         soort=kind,

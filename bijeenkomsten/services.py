@@ -129,6 +129,12 @@ def register_for_meeting(
 
     existing = _live_registration(bijeenkomst, lid=lid, email=gast_email)
     if existing is not None and not _guest_link_may_be_renewed(existing, now=now):
+        if lid is None and (may_mail is None or may_mail()):
+            # A guest who registers again has lost our mail: send it again (its link, or the
+            # registration with its cancel link), at most once a day, to that address only.
+            kind = existing.status if existing.bevestigd else "gast_bevestigen"
+            today = timezone.localdate(now or timezone.now())
+            queue_registration_mail(existing.pk, kind, again=today.isoformat())
         return existing
 
     if lid is not None:

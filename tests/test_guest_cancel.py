@@ -21,6 +21,7 @@ smtp_server, smtp, eager_celery = (
     mailfixtures.eager_celery,
 )
 CANCEL = re.compile(r"https?://[^\s\"<]+/bijeenkomsten/gast/afmelden/[^\s\"<]+/")
+CONFIRM = re.compile(r"https?://[^\s\"<]+/bijeenkomsten/gast/bevestigen/[^\s\"<]+/")
 
 
 def _guest(bijeenkomst, capture) -> Aanmelding:
@@ -75,3 +76,29 @@ def test_a_tampered_or_members_cancel_link_is_404(client, twente, kern_twente):
     assert client.get(reverse("bijeenkomsten:gast_afmelden", args=[token])).status_code == 404
     assert client.post(reverse("bijeenkomsten:gast_afmelden", args=["nep"])).status_code == 404
     assert Aanmelding.objects.get(pk=member.pk).status == "aangemeld"
+
+
+def test_registering_again_sends_the_lost_mail_again_at_most_once_a_day(
+    smtp, eager_celery, twente, django_capture_on_commit_callbacks
+):
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente])
+
+    def again():
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.register_for_meeting(
+                bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email="gast@example.org"
+            )
+
+    first = again()
+    again()
+    again()
+    links = [CONFIRM.search(text_part(m)).group(0) for m in smtp.to("gast@example.org")]
+    assert len(links) == 2 and links[0] == links[1]  # the same link, once more, not a third
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_guest_registration(aanmelding_id=first.pk)
+    before = len(smtp.to("gast@example.org"))
+    again()
+    again()
+    new = smtp.to("gast@example.org")[before:]
+    assert len(new) == 1 and CANCEL.search(text_part(new[0]))  # registered, with the way out
+    assert Aanmelding.objects.filter(gast_email="gast@example.org").count() == 1
