@@ -32,6 +32,7 @@ class Verzending(models.Model):
         AFGEWEZEN = "afgewezen", _("join request declined")
         SCHIL_BESLUIT = "schil_besluit", _("tier move decided")
         LID_VERTROKKEN = "lid_vertrokken", _("member left (to coordinators)")
+        AANVRAAG = "aanvraag", _("join or tier request (to coordinators)")
         HERINNERING = REMINDER, _("reminder")
         DIGEST = DIGEST, _("newsletter digest")
         DIGEST_BEVESTIGEN = "digest_bevestigen", _("digest opt-in confirmation")

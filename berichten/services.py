@@ -330,6 +330,31 @@ def queue_membership_mail(lidmaatschap_id: int, kind: str, message: str = "") ->
     _queue_rows([row], Q(soort=kind, ontvanger=email, sleutel=sleutel))
 
 
+def queue_request_mail(lidmaatschap_id: int, *, tier_move: bool) -> None:
+    """Tell a network's coordinators that a join request (or a tier-move request) waits.
+
+    The mail names the network and the kind of request, not the member: who asks, and why,
+    is personal data, read in the admin behind the second factor. One mail per coordinator
+    per request, keyed on the moment it was asked."""
+    lidmaatschap = Lidmaatschap.objects.select_related("netwerk").get(pk=lidmaatschap_id)
+    asked = lidmaatschap.schil_gevraagd_op if tier_move else lidmaatschap.aangevraagd_op
+    sleutel = (
+        f"aanvraag-{lidmaatschap.pk}-{'schil' if tier_move else 'lid'}-{asked.timestamp():.0f}"
+    )
+    rows = [
+        Verzending(
+            ontvanger=email,
+            soort=Verzending.Soort.AANVRAAG,
+            sleutel=sleutel,
+            gegevens={"lidmaatschap": lidmaatschap.pk, "schil_verzoek": tier_move},
+        )
+        for email in lidmaatschap.netwerk.coordinators.filter(is_active=True)
+        .order_by("email")
+        .values_list("email", flat=True)
+    ]
+    _queue_rows(rows, Q(soort=Verzending.Soort.AANVRAAG, sleutel=sleutel))
+
+
 def queue_tier_move_mail(
     lidmaatschap: Lidmaatschap, *, accepted: bool, schil: str, asked_at: datetime, message: str
 ) -> None:
@@ -457,6 +482,11 @@ def send_queued(verzending_ids: Iterable[int]) -> int:
             context["bericht"] = row.gegevens.get("bericht", "")
             context["geaccepteerd"] = row.gegevens.get("geaccepteerd")
             context["schil"] = row.gegevens.get("schil", "")
+            if row.soort == Verzending.Soort.AANVRAAG:
+                context["schil_verzoek"] = row.gegevens.get("schil_verzoek", False)
+                context["beheer_url"] = settings.SITE_URL + reverse(
+                    "admin:leden_lidmaatschap_changelist"
+                )
         if "toestemming" in row.gegevens:
             toestemming = toestemmingen.get(row.gegevens["toestemming"])
             context["toestemming"] = toestemming

@@ -81,14 +81,18 @@ def membership_change_tier(*, lidmaatschap_id: int, schil: str) -> bool:
 def membership_tier_request(*, lid: Lid, netwerk_id: int, schil: str) -> bool:
     """A member asks to move to the other tier of a network they are active in; the
     network's coordinators decide. Returns whether a request is now pending."""
+    from berichten import services as mail
+
     _check_schil(schil)
-    return bool(
-        Lidmaatschap.objects.filter(
-            lid=lid, netwerk_id=netwerk_id, status=Lidmaatschap.Status.ACTIEF
-        )
-        .exclude(schil=schil)
-        .update(gevraagde_schil=schil, schil_gevraagd_op=timezone.now())
-    )
+    asked = Lidmaatschap.objects.filter(
+        lid=lid, netwerk_id=netwerk_id, status=Lidmaatschap.Status.ACTIEF
+    ).exclude(schil=schil)
+    changed = asked.exclude(gevraagde_schil=schil)  # asking twice tells nobody twice
+    pending = list(changed.values_list("pk", flat=True))
+    updated = asked.update(gevraagde_schil=schil, schil_gevraagd_op=timezone.now())
+    for lidmaatschap_id in pending:
+        mail.queue_request_mail(lidmaatschap_id, tier_move=True)
+    return bool(updated)
 
 
 def _decide_tier_request(lidmaatschap_id: int, *, accept: bool, message: str) -> bool:
@@ -147,7 +151,9 @@ def lid_create(*, user, naam: str) -> Lid:
 @transaction.atomic
 def membership_request(*, lid: Lid, netwerk_id: int, schil: str, motivatie: str) -> Lidmaatschap:
     """Ask to join a network. A pending or active membership is returned unchanged; an ended
-    one is reopened as a new request."""
+    one is reopened as a new request. The network's coordinators are told a request waits."""
+    from berichten import services as mail
+
     _check_schil(schil)
     lidmaatschap, created = Lidmaatschap.objects.select_for_update().get_or_create(
         lid=lid,
@@ -159,13 +165,16 @@ def membership_request(*, lid: Lid, netwerk_id: int, schil: str, motivatie: str)
         },
     )
     reopenable = {Lidmaatschap.Status.BEEINDIGD, Lidmaatschap.Status.AFGEWEZEN}
-    if not created and lidmaatschap.status in reopenable:
+    reopened = not created and lidmaatschap.status in reopenable
+    if reopened:
         lidmaatschap.status = Lidmaatschap.Status.AANGEVRAAGD
         lidmaatschap.schil = schil
         lidmaatschap.motivatie = motivatie
         lidmaatschap.aangevraagd_op = timezone.now()
         lidmaatschap.beeindigd_op = None
         lidmaatschap.save()
+    if created or reopened:
+        mail.queue_request_mail(lidmaatschap.pk, tier_move=False)
     return lidmaatschap
 
 
