@@ -220,6 +220,26 @@ class Programmaonderdeel(models.Model):
         return self.titel
 
 
+class VorigeSlug(models.Model):
+    """A meeting's earlier address: its slug holds its date, so a moved meeting gets a new one,
+    and links already shared (mails, calendars, chats) lead to it through this row."""
+
+    bijeenkomst = models.ForeignKey(
+        Bijeenkomst,
+        on_delete=models.CASCADE,
+        related_name="vorige_slugs",
+        verbose_name=_("meeting"),
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+
+    class Meta:
+        verbose_name = _("earlier address")
+        verbose_name_plural = _("earlier addresses")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 class Materiaal(models.Model):
     """Material shared after a meeting: slides, a video, a written report, photos."""
 

@@ -252,3 +252,9 @@ def registration_marks(user) -> RegistrationMarks:
         "bijeenkomst_id", "status"
     )
     return RegistrationMarks(rows)
+
+
+def moved_meeting(user, slug: str) -> Bijeenkomst | None:
+    """The meeting that `slug` named before it moved, if this user may see it (otherwise
+    None, the same as for a slug that never existed)."""
+    return visible_meetings(user).filter(vorige_slugs__slug=slug).only("slug").first()

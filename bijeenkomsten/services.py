@@ -34,6 +34,7 @@ from .models import (
     Bijeenkomst,
     Halfjaarprogramma,
     Programmaonderdeel,
+    VorigeSlug,
     half_year_label,
 )
 
@@ -334,7 +335,10 @@ def unique_meeting_slug(titel: str, begin: datetime) -> str:
     """A readable, unique slug: the title and the date, numbered if that is taken."""
     base = f"{slugify(titel)[:180] or 'bijeenkomst'}-{timezone.localdate(begin):%Y-%m-%d}"
     slug, number = base, 2
-    while Bijeenkomst.objects.filter(slug=slug).exists():
+    while (
+        Bijeenkomst.objects.filter(slug=slug).exists()
+        or VorigeSlug.objects.filter(slug=slug).exists()
+    ):
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -501,6 +505,10 @@ def meeting_save(
         bijeenkomst.begin, bijeenkomst.einde = stored.begin, stored.einde
     bijeenkomst.geannuleerd = stored.geannuleerd
     bijeenkomst.sequence = stored.sequence + 1 if moved else stored.sequence
+    if moved and timezone.localdate(stored.begin) != timezone.localdate(bijeenkomst.begin):
+        # The address holds the date: a new one, and the old one leads there.
+        VorigeSlug.objects.get_or_create(slug=stored.slug, defaults={"bijeenkomst": stored})
+        bijeenkomst.slug = unique_meeting_slug(bijeenkomst.titel, bijeenkomst.begin)
     bijeenkomst.full_clean(exclude=["netwerken", "slug"], validate_unique=False)
     bijeenkomst.save()
     if moved and not bijeenkomst.geannuleerd:

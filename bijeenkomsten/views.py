@@ -104,6 +104,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         request, "meeting", lambda: meeting_for_page(request.user, slug)
     )
     if bijeenkomst is None:
+        moved = selectors.moved_meeting(request.user, slug)
+        if moved is not None:  # an address from before the meeting moved
+            return redirect(moved, permanent=True)
         raise Http404  # the same answer whether it does not exist or is hidden
     lid = lid_for_user(request.user)
     aanmelding = None
@@ -242,7 +245,12 @@ def cancel_guest(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def meeting_ics(request: HttpRequest, slug: str) -> HttpResponse:
-    bijeenkomst = _visible_or_404(request, slug)
+    bijeenkomst = meeting_for_page(request.user, slug)
+    if bijeenkomst is None:
+        moved = selectors.moved_meeting(request.user, slug)
+        if moved is None:
+            raise Http404
+        return redirect("bijeenkomsten:ics", slug=moved.slug, permanent=True)
     response = HttpResponse(meeting_calendar([bijeenkomst]), content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="{bijeenkomst.slug}.ics"'
     return response

@@ -166,3 +166,44 @@ def test_an_empty_profile_leads_to_the_networks(client, db):
     client.force_login(user)
     html = client.get(reverse("leden:profiel")).content.decode()
     assert "Kies een netwerk om je bij aan te sluiten" in html and "/#netwerken-kop" in html
+
+
+def test_a_moved_meeting_gets_a_new_address_and_the_old_one_leads_there(client, twente):
+    from django.utils import timezone as tz
+
+    begin = tz.now().replace(hour=18, minute=0, second=0, microsecond=0) + timedelta(days=20)
+    bijeenkomst = factories.BijeenkomstFactory(titel="Intervisie", netwerken=[twente])
+    bijeenkomst = services.meeting_save(
+        bijeenkomst=factories.BijeenkomstFactory.build(
+            titel="Sociaal café", begin=begin, einde=begin + timedelta(hours=2), slug=""
+        )
+    )
+    bijeenkomst.netwerken.add(twente)
+    old = bijeenkomst.get_absolute_url()
+    assert f"{tz.localdate(begin):%Y-%m-%d}" in old
+    later = begin + timedelta(days=7)
+    services.meeting_move(bijeenkomst=bijeenkomst, begin=later, einde=later + timedelta(hours=2))
+    bijeenkomst.refresh_from_db()
+    new = bijeenkomst.get_absolute_url()
+    assert new != old and f"{tz.localdate(later):%Y-%m-%d}" in new
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+    assert f"{tz.localdate(begin):%Y-%m-%d}" not in client.get(new).content.decode()
+    ics = client.get(reverse("bijeenkomsten:ics", args=[old.strip("/").split("/")[-1]]))
+    assert ics.status_code == 301 and ics["Location"].endswith(f"{bijeenkomst.slug}/agenda.ics")
+    # Moved within its day, it keeps its address.
+    services.meeting_move(
+        bijeenkomst=bijeenkomst,
+        begin=later + timedelta(hours=1),
+        einde=later + timedelta(hours=3),
+    )
+    bijeenkomst.refresh_from_db()
+    assert bijeenkomst.get_absolute_url() == new
+
+
+def test_an_old_address_of_a_hidden_meeting_answers_404(client, twente):
+    kern = factories.BijeenkomstFactory(netwerken=[twente], doelgroep="kern")
+    old = kern.slug
+    later = kern.begin + timedelta(days=3)
+    services.meeting_move(bijeenkomst=kern, begin=later, einde=later + timedelta(hours=2))
+    assert client.get(reverse("bijeenkomsten:detail", args=[old])).status_code == 404
