@@ -88,8 +88,12 @@ class Bijeenkomst(models.Model):
         OVERIG = "overig", _("other")
 
     class Doelgroep(models.TextChoices):
-        KERN = "kern", _("core members only")
-        LEDEN = "leden", _("all members")
+        """Who a meeting is for, narrowest first. "Organising network" means any network
+        that organises it."""
+
+        KERN = "kern", _("core of the organising network")
+        NETWERK = "netwerk", _("members of the organising network (both tiers)")
+        LEDEN = "leden", _("members of any network")
         OPEN = "open", _("open to anyone interested")
 
     netwerken = models.ManyToManyField(
@@ -118,7 +122,7 @@ class Bijeenkomst(models.Model):
         _("online link"), blank=True, help_text=_("Shown only to people who registered.")
     )
     doelgroep = models.CharField(
-        _("audience"), max_length=10, choices=Doelgroep, default=Doelgroep.LEDEN
+        _("audience"), max_length=10, choices=Doelgroep, default=Doelgroep.NETWERK
     )
     capaciteit = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
@@ -162,7 +166,7 @@ class Bijeenkomst(models.Model):
                 violation_error_message=_("The registration deadline lies after the start."),
             ),
             models.CheckConstraint(
-                condition=Q(doelgroep__in=["kern", "leden", "open"]),
+                condition=Q(doelgroep__in=["kern", "netwerk", "leden", "open"]),
                 name="bijeenkomst_doelgroep_valid",
             ),
         ]

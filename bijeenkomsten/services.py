@@ -524,8 +524,9 @@ def _same_second(a: datetime, b: datetime) -> bool:
 
 _AUDIENCE_WIDTH = {
     Bijeenkomst.Doelgroep.KERN: 0,
-    Bijeenkomst.Doelgroep.LEDEN: 1,
-    Bijeenkomst.Doelgroep.OPEN: 2,
+    Bijeenkomst.Doelgroep.NETWERK: 1,
+    Bijeenkomst.Doelgroep.LEDEN: 2,
+    Bijeenkomst.Doelgroep.OPEN: 3,
 }
 
 

@@ -4,8 +4,9 @@ Rules for meetings:
 - staff (superusers and holders of `leden.alle_netwerken`) see everything;
 - coordinators see every meeting of the networks they coordinate, drafts included;
 - everybody else sees only published meetings (no programme, or a published one), and of those:
-  open meetings always, members-only meetings when they are an active member of any network,
-  core-only meetings when they are an active core member of an organising network.
+  open meetings always, meetings for members of any network when they are an active member of
+  some network, meetings for an organising network's members when they are an active member of
+  it, core-only meetings when they are an active core member of an organising network.
 
 The second factor guards every elevated right. Staff and coordinators handle other people's
 data, so their rights (all networks, a coordinator's networks, exports, the admin's scope,
@@ -92,8 +93,10 @@ def visible_meetings_q(user: User) -> Q | None:
     audience = Q(doelgroep="open")
     if not user.is_authenticated:
         return published & audience
-    # Members-only meetings are for anyone who is an active member of some network.
+    # "leden": anyone who is an active member of some network; "netwerk": the active members
+    # of an organising network; "kern": its active core.
     audience |= Q(Exists(active_network_ids(user)), doelgroep="leden")
+    audience |= Q(doelgroep="netwerk", pk__in=_meetings_of(active_network_ids(user)))
     audience |= Q(doelgroep="kern", pk__in=_meetings_of(active_network_ids(user, schil="kern")))
     return (published & audience) | Q(pk__in=_meetings_of(coordinated_network_ids(user)))
 

@@ -29,6 +29,7 @@ def meetings(twente):
     return {
         "open": factories.BijeenkomstFactory(doelgroep="open", netwerken=[twente]),
         "leden": factories.BijeenkomstFactory(doelgroep="leden", netwerken=[twente]),
+        "netwerk": factories.BijeenkomstFactory(doelgroep="netwerk", netwerken=[twente]),
         "kern": factories.BijeenkomstFactory(doelgroep="kern", netwerken=[twente]),
         "concept": factories.BijeenkomstFactory(
             doelgroep="open", netwerken=[twente], programma=draft
@@ -40,6 +41,8 @@ def meetings(twente):
 EXPECTED = {
     "open": dict.fromkeys(ROLES, 200),
     "leden": {**dict.fromkeys(ROLES, 200), "visitor": 404},
+    # The organising network's members, both tiers: a Rotterdam member is kept out.
+    "netwerk": {**dict.fromkeys(ROLES, 200), "visitor": 404, "lid_rotterdam": 404},
     "kern": {
         "visitor": 404,
         "lid_rotterdam": 404,

@@ -53,6 +53,8 @@ def members(code, *, anon=LOGIN) -> dict:
 
 OPEN = everyone(200)
 MEMBERS_ONLY = roles(404, 200, 200, 200, 200, 200, 200, 404)  # active member of any network
+# An organising network's members, both tiers (not a member of another network).
+NETWORK_TWENTE = roles(404, 404, 200, 200, 200, 200, 200, 404)
 CORE_TWENTE = roles(404, 404, 404, 200, 200, 200, 200, 404)
 DRAFT_TWENTE = roles(404, 404, 404, 404, 200, 200, 404, 404)  # coordinators, staff: drafts
 FELLOWS_TWENTE = roles(404, 404, 200, 200, 200, 200, 200, 404)
@@ -126,6 +128,7 @@ CASES = [
     Case("bijeenkomsten:mijn_aanmeldingen", "own registrations", members(200)),
     Case("bijeenkomsten:detail", "open", OPEN, _meeting("open")),
     Case("bijeenkomsten:detail", "members only", MEMBERS_ONLY, _meeting("leden")),
+    Case("bijeenkomsten:detail", "network members", NETWORK_TWENTE, _meeting("netwerk")),
     Case("bijeenkomsten:detail", "core only", CORE_TWENTE, _meeting("kern")),
     Case("bijeenkomsten:detail", "draft programme", DRAFT_TWENTE, _meeting("concept")),
     Case("bijeenkomsten:ics", "open", OPEN, _meeting("open")),
@@ -328,7 +331,7 @@ def world(cast, twente, rotterdam) -> dict:
     )
     meetings = {
         audience: factories.BijeenkomstFactory(doelgroep=audience, netwerken=[twente])
-        for audience in ("open", "leden", "kern")
+        for audience in ("open", "netwerk", "leden", "kern")
     }
     return {
         **meetings,
