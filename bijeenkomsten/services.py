@@ -196,17 +196,20 @@ def guest_registration_from_token(token: str) -> Aanmelding | None:
     Links mailed before the tokens became opaque (a dict with the address) no longer work, nor
     does the link of a registration replaced by a newer one.
     """
+    guests = _guest_registrations(token, salt=GUEST_TOKEN_SALT, max_age=GUEST_TOKEN_MAX_AGE)
+    return guests.exclude(status="geannuleerd", bevestigd=False).first()
+
+
+def _guest_registrations(token: str, *, salt: str, max_age: int | None = None):
+    """The guest registration (as a queryset of at most one) whose signed id `token` holds."""
     try:
-        pk = signing.loads(token, salt=GUEST_TOKEN_SALT, max_age=GUEST_TOKEN_MAX_AGE)
+        pk = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
-        return None
+        return Aanmelding.objects.none()
     if not isinstance(pk, int):
-        return None
-    return (
-        Aanmelding.objects.select_related("bijeenkomst")
-        .filter(pk=pk, lid__isnull=True, geanonimiseerd=False)
-        .exclude(status="geannuleerd", bevestigd=False)
-        .first()
+        return Aanmelding.objects.none()
+    return Aanmelding.objects.select_related("bijeenkomst").filter(
+        pk=pk, lid__isnull=True, geanonimiseerd=False
     )
 
 
@@ -221,17 +224,7 @@ def guest_cancel_token(aanmelding: Aanmelding) -> str:
 
 def guest_registration_from_cancel_token(token: str) -> Aanmelding | None:
     """The guest registration a cancel link is for, or None if the link is not valid."""
-    try:
-        pk = signing.loads(token, salt=GUEST_CANCEL_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(pk, int):
-        return None
-    return (
-        Aanmelding.objects.select_related("bijeenkomst")
-        .filter(pk=pk, lid__isnull=True, geanonimiseerd=False)
-        .first()
-    )
+    return _guest_registrations(token, salt=GUEST_CANCEL_SALT).first()
 
 
 @transaction.atomic
