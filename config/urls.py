@@ -5,6 +5,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from bijeenkomsten import views as bijeenkomsten_views
 from leden.two_factor import require_totp
@@ -21,6 +22,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+# The coordinators' and staff's admin, named as they call it.
+admin.site.site_header = admin.site.site_title = _("Regionet admin")
+admin.site.index_title = _("Manage the networks")
 # The admin logs in through allauth, so admin logins get its rate limits too.
 admin.site.login = secure_admin_login(admin.site.login)
 # Staff and coordinators see other people's data: no admin page without TOTP.

@@ -99,3 +99,25 @@ def test_no_two_meetings_share_a_page_title(client, twente, rotterdam):
         titles.add(re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip())
     assert len(titles) == 3, titles
     assert any("Regionetwerk Rotterdam" in title for title in titles)
+
+
+def test_the_admin_is_named_and_speaks_the_portals_dutch(client, coordinator_twente, twente):
+    client.force_login(coordinator_twente)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Regionet beheer" in index and "Django" not in index
+    response = client.post(
+        reverse("admin:bijeenkomsten_halfjaarprogramma_add"),
+        {
+            "netwerk": twente.pk,
+            "jaar": 2031,
+            "helft": 1,
+            "themas": "",
+            "toelichting": "",
+            "bijeenkomsten-TOTAL_FORMS": 0,
+            "bijeenkomsten-INITIAL_FORMS": 0,
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Toegevoegd: halfjaarprogramma" in html, html[:3000]
+    assert "De halfjaarprogramma" not in html and "met succes" not in html
