@@ -511,7 +511,10 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
     readonly_fields = ["geannuleerd", "sequence"]
     fieldsets = [
         (None, {"fields": ["netwerken", "programma", "soort", "titel", "slug", "thema"]}),
-        (_("When and where"), {"fields": ["begin", "einde", "locatie", "adres", "online_link"]}),
+        (
+            _("When and where"),
+            {"fields": ["begin", "einde", "locatie", "adres", "online_link", "subregio"]},
+        ),
         (
             _("Registration"),
             {

@@ -18,6 +18,9 @@ class AgendaFilterForm(forms.Form):
     soort = forms.ChoiceField(
         choices=[("", _("All kinds")), *Bijeenkomst.Soort.choices], required=False, label=_("Kind")
     )
+    subregio = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, label=_("Sub-region")
+    )
     open_voor_mij = forms.BooleanField(
         required=False, label=_("Only meetings I can still register for")
     )
@@ -31,6 +34,16 @@ class AgendaFilterForm(forms.Form):
         self.fields["koepel"].choices = [("", _("NL and Flanders"))] + sorted(
             koepels.items(), key=lambda item: item[1]
         )
+        # Grouped by network; the view prefetched them with the networks.
+        regions = [
+            (n.naam, [(s.pk, s.naam) for s in n.subregios.all()])
+            for n in networks
+            if n.subregios.all()
+        ]
+        if regions:
+            self.fields["subregio"].choices = [("", _("All sub-regions")), *regions]
+        else:
+            del self.fields["subregio"]
 
     def filters(self) -> dict:
         if not self.is_valid():

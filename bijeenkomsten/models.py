@@ -113,6 +113,15 @@ class Bijeenkomst(models.Model):
     soort = models.CharField(_("kind"), max_length=20, choices=Soort, default=Soort.NETWERK)
     titel = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    subregio = models.ForeignKey(
+        "netwerken.Subregio",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bijeenkomsten",
+        verbose_name=_("sub-region"),
+        help_text=_("For a network that works in sub-regions: where this meeting belongs."),
+    )
     thema = models.CharField(_("theme"), max_length=200, blank=True)
     begin = models.DateTimeField(_("start"))
     einde = models.DateTimeField(_("end"))

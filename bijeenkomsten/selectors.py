@@ -49,7 +49,9 @@ def with_listing_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    queryset = queryset.annotate(bezet=Coalesce(Subquery(taken, output_field=IntegerField()), 0))
+    queryset = queryset.annotate(
+        bezet=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+    ).select_related("subregio")
     return queryset.prefetch_related(_organisers()) if prefetch else queryset
 
 
@@ -138,6 +140,7 @@ def filter_meetings(
     soort: str = "",
     jaar: int | None = None,
     zoek: str = "",
+    subregio: int | None = None,
     open_voor_mij: bool = False,
 ) -> QuerySet:
     """Apply the agenda and archive filters (all optional, combined with AND)."""
@@ -155,6 +158,8 @@ def filter_meetings(
         )
     if soort:
         queryset = queryset.filter(soort=soort)
+    if subregio:
+        queryset = queryset.filter(subregio_id=subregio)
     if jaar:
         queryset = queryset.filter(begin__year=jaar)
     if zoek:

@@ -37,7 +37,9 @@ PAGE_SIZE = 20
 
 
 def _networks():
-    return list(Netwerk.objects.select_related("koepel").order_by("naam"))
+    return list(
+        Netwerk.objects.select_related("koepel").prefetch_related("subregios").order_by("naam")
+    )
 
 
 def _page(request: HttpRequest, queryset):

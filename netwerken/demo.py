@@ -821,6 +821,7 @@ def _load_meeting(
     materialen: list | tuple = (),
     programma: Halfjaarprogramma | tuple[str, int, int] | None = None,
     capaciteit: int | None = None,
+    subregio: str = "",
 ) -> Bijeenkomst:
     if isinstance(programma, tuple):  # (network, year, half, themes) from the sources
         slug_netwerk, jaar, helft, themas = programma
@@ -848,6 +849,11 @@ def _load_meeting(
             "programma": programma,
             "capaciteit": capaciteit,
             "thema": thema,
+            "subregio": (
+                Subregio.objects.get(netwerk=networks[netwerken[0]], naam=subregio)
+                if subregio
+                else None
+            ),
         },
     )
     bijeenkomst.netwerken.set([networks[s] for s in netwerken])
@@ -999,6 +1005,7 @@ def _m(
     capaciteit: int | None = None,
     beschrijving: str = "",
     onderdelen: tuple = (),
+    subregio: str = "",
 ) -> dict:
     """One planned meeting of a programme; the weekday defaults to the network's own."""
     return locals()
@@ -1660,6 +1667,7 @@ AGENDA: dict[str, dict] = {
                 (9, 22),
                 "Subregio Hageland: hoe brengen we beweging in de regio?",
                 "Beweging en ontmoeting in de regio",
+                subregio="Hageland",
                 weekdag=1,
                 tijd=MIDDAG,
                 plek="aarschot",
@@ -1669,6 +1677,7 @@ AGENDA: dict[str, dict] = {
                 (9, 24),
                 "Subregio Leuven: ontmoeting tussen praktijken",
                 "Beweging en ontmoeting in de regio",
+                subregio="Leuven",
                 weekdag=3,
                 tijd=MIDDAG,
                 plek="leuven",
@@ -1678,6 +1687,7 @@ AGENDA: dict[str, dict] = {
                 (9, 29),
                 "Subregio Halle en Pajottenland: sterk sociaal werk op het spoor",
                 "Beweging en ontmoeting in de regio",
+                subregio="Halle en Pajottenland",
                 weekdag=1,
                 tijd=MIDDAG,
                 plek="halle",
@@ -1687,6 +1697,7 @@ AGENDA: dict[str, dict] = {
                 (10, 1),
                 "Subregio Vilvoorde, met Dilbeek en Asse",
                 "Beweging en ontmoeting in de regio",
+                subregio="Vilvoorde",
                 weekdag=3,
                 tijd=MIDDAG,
                 plek="vilvoorde",
@@ -1821,6 +1832,7 @@ def _load_programmes(networks: dict[str, Netwerk], today: date) -> None:
                     or f"Uit het halfjaarprogramma, thema: {meeting['thema']}.",
                     onderdelen=meeting["onderdelen"],
                     capaciteit=meeting["capaciteit"],
+                    subregio=meeting["subregio"],
                     programma=programma,
                 )
 
