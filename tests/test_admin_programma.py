@@ -190,7 +190,7 @@ def test_rows_left_as_proposed_are_not_saved(coordinator_client, twente):
                 f"{prefix}-{index}-einde_0": einde.strftime("%d-%m-%Y"),
                 f"{prefix}-{index}-einde_1": einde.strftime("%H:%M:%S"),
                 f"{prefix}-{index}-soort": "netwerk",
-                f"{prefix}-{index}-doelgroep": "leden",
+                f"{prefix}-{index}-doelgroep": "netwerk",  # the default audience
             }
         )
     data[f"{prefix}-0-titel"] = "Aftrap"
