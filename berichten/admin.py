@@ -96,7 +96,7 @@ class DigestToestemmingAdmin(admin.ModelAdmin):
 @admin.register(Mailvoorkeur)
 class MailvoorkeurAdmin(admin.ModelAdmin):
     list_display = ["lid", "netwerk", "herinneringen", "nieuwsbrief", "gewijzigd_op"]
-    list_filter = ["herinneringen", "nieuwsbrief", "netwerk"]
+    list_filter = ["herinneringen", "nieuwsbrief", ("netwerk", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["lid__naam", "lid__user__email"]
     list_select_related = ["lid", "netwerk"]
     raw_id_fields = ["lid"]

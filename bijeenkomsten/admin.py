@@ -219,7 +219,13 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
     network_path = "netwerk"
     coordinator_permissions = ALL_PERMISSIONS
     list_display = ["__str__", "netwerk", "jaar", "helft", "aantal_bijeenkomsten", "gepubliceerd"]
-    list_filter = ["gepubliceerd", "jaar", "helft", "netwerk__koepel", "netwerk"]
+    list_filter = [
+        "gepubliceerd",
+        "jaar",
+        "helft",
+        ("netwerk__koepel", admin.RelatedOnlyFieldListFilter),
+        ("netwerk", admin.RelatedOnlyFieldListFilter),  # only the coordinator's networks
+    ]
     search_fields = ["netwerk__naam", "themas"]
     list_select_related = ["netwerk"]
     autocomplete_fields = ["netwerk"]
@@ -503,7 +509,13 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
         "capaciteit",
         "geannuleerd",
     ]
-    list_filter = ["soort", "doelgroep", "geannuleerd", "netwerken__koepel", "netwerken"]
+    list_filter = [
+        "soort",
+        "doelgroep",
+        "geannuleerd",
+        ("netwerken__koepel", admin.RelatedOnlyFieldListFilter),
+        ("netwerken", admin.RelatedOnlyFieldListFilter),  # only the coordinator's networks
+    ]
     search_fields = ["titel", "thema", "beschrijving", "locatie"]
     date_hierarchy = "begin"
     prepopulated_fields = {"slug": ["titel"]}
@@ -534,6 +546,30 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
     # delete_selected: Django's bulk delete, through `services.meeting_delete`; the reminder is
     # berichten's.
     actions = ["delete_selected", "cancel_meetings", send_reminder_now]
+
+    # Technical fields: the slug follows the title and date, the sequence the calendar.
+    TECHNICAL = frozenset({"slug", "sequence"})
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request_scope(request) is None:  # umbrella staff see everything
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.TECHNICAL]})
+            for name, options in fieldsets
+        ]
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj=None) -> dict:
+        if request_scope(request) is None:
+            return super().get_prepopulated_fields(request, obj)
+        return {}
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        scope = request_scope(request)
+        if "netwerken" not in initial and scope is not None and len(scope) == 1:
+            initial["netwerken"] = [scope[0]]  # a coordinator of one network
+        return initial
 
     def get_queryset(self, request: HttpRequest):
         return (

@@ -151,7 +151,13 @@ class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
         "lid_sinds",
         "aangevraagd_op",
     ]
-    list_filter = ["status", TierRequestFilter, "schil", "netwerk__koepel", "netwerk"]
+    list_filter = [
+        "status",
+        TierRequestFilter,
+        "schil",
+        ("netwerk__koepel", admin.RelatedOnlyFieldListFilter),
+        ("netwerk", admin.RelatedOnlyFieldListFilter),  # only the coordinator's networks
+    ]
     search_fields = ["lid__naam", "lid__user__email", "netwerk__naam"]
     list_select_related = ["lid", "netwerk"]
     autocomplete_fields = ["lid", "netwerk"]

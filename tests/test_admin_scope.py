@@ -263,7 +263,7 @@ def _add_cases(world) -> dict:
             "doelgroep": "leden",
             "aanmelden_verplicht": "on",
             **_no_inlines(*MEETING_INLINES),
-        }, Bijeenkomst.objects.filter(slug=f"nieuw-{key}")
+        }, Bijeenkomst.objects.filter(titel=f"Nieuw {key}")  # a coordinator's slug is made
 
     def onderdeel(key):
         meeting = world[key]["bijeenkomsten.bijeenkomst"]
