@@ -104,8 +104,9 @@ def audience(user) -> str:
 
     if not user.is_authenticated:
         return "anon"
-    if is_portal_staff(user):
-        return "staff"
+    # Staff see every meeting, but their own memberships still show on pages (where they
+    # stand in a network), so those are in the key too.
+    staff = "staff|" if is_portal_staff(user) else ""
     rows = (
         Lidmaatschap.objects.filter(lid__user=user)
         .order_by()
@@ -117,7 +118,9 @@ def audience(user) -> str:
             .values_list("pk", Value("coordinator", CharField()), Value("", CharField()))
         )
     )
-    return "|".join(sorted(f"{n}:{schil}:{status}" for n, schil, status in rows)) or "account"
+    return staff + (
+        "|".join(sorted(f"{n}:{schil}:{status}" for n, schil, status in rows)) or "account"
+    )
 
 
 def _audience_of(request: HttpRequest) -> str:

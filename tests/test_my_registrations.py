@@ -207,3 +207,20 @@ def test_an_old_address_of_a_hidden_meeting_answers_404(client, twente):
     later = kern.begin + timedelta(days=3)
     services.meeting_move(bijeenkomst=kern, begin=later, einde=later + timedelta(hours=2))
     assert client.get(reverse("bijeenkomsten:detail", args=[old])).status_code == 404
+
+
+def test_staff_do_not_share_where_they_stand_in_a_network(client, staff, twente):
+    """Staff see the same meetings, so they shared one cached page; their own membership on
+    it must still be their own (found in review)."""
+    from tests.accountfixtures import give_totp
+
+    member_staff = factories.LidmaatschapFactory(netwerk=twente, schil="kern").lid.user
+    member_staff.is_staff = member_staff.is_superuser = True
+    member_staff.save()
+    give_totp(member_staff)
+    page = reverse("netwerken:detail", args=["twente"])
+    client.force_login(member_staff)
+    assert "Je bent lid: kern (1e schil)." in client.get(page).content.decode()
+    client.force_login(staff)
+    html = client.get(page).content.decode()
+    assert "Je bent lid" not in html and reverse("leden:meedoen", args=["twente"]) in html
