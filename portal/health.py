@@ -14,6 +14,8 @@ not to the (public) answer.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -81,8 +83,30 @@ def readiness() -> dict[str, str]:
         pool.shutdown(wait=False)  # a hanging check ends on its own socket timeout
 
 
+# The answer is public, so a flood of probes must not become a flood of database connections:
+# each process checks at most once per RECHECK_AFTER seconds and answers the rest from memory.
+RECHECK_AFTER = 2.0
+_last: dict[str, object] = {"at": -RECHECK_AFTER, "states": {}}
+_lock = threading.Lock()
+
+
+def recent_readiness() -> dict[str, str]:
+    """`readiness()`, made at most once per RECHECK_AFTER seconds in this process."""
+    with _lock:
+        if time.monotonic() - _last["at"] >= RECHECK_AFTER:
+            _last["states"] = readiness()
+            _last["at"] = time.monotonic()
+        return dict(_last["states"])
+
+
+def forget() -> None:
+    """Check afresh on the next probe (tests change what is reachable between probes)."""
+    with _lock:
+        _last["at"] = -RECHECK_AFTER
+
+
 @never_cache
 def ready(request: HttpRequest) -> JsonResponse:
-    states = readiness()
+    states = recent_readiness()
     healthy = all(state == "ok" for state in states.values())
     return JsonResponse(states, status=200 if healthy else 503)

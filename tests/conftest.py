@@ -30,6 +30,9 @@ def _test_settings(settings, tmp_path):
     from portal.pagecache import VERSION_KEY
 
     cache.delete(VERSION_KEY)  # no page cached by an earlier test (whose rows are gone)
+    from portal import health
+
+    health.forget()  # readiness is remembered for a moment; each test probes afresh
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.SESSION_COOKIE_SECURE = False

@@ -385,3 +385,17 @@ def test_a_real_worker_delivers_the_sign_up_mail_once_smtp_is_back(client, smtp_
         assert row.status == Verzending.Status.SENT and row.tekst == ""
     finally:
         worker.stop()
+
+
+def test_a_flood_of_readiness_probes_checks_once_per_moment(client, monkeypatch):
+    """/healthz/ready is public: probes in quick succession share one round of checks."""
+    from portal import health
+
+    runs = []
+    monkeypatch.setattr(health, "CHECKS", {"database": lambda: runs.append(1)})
+    for _ in range(20):
+        assert client.get("/healthz/ready").json() == {"database": "ok"}
+    assert runs == [1]
+    health.forget()
+    client.get("/healthz/ready")
+    assert runs == [1, 1]
