@@ -27,8 +27,15 @@ def give_totp(user) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    """The code an authenticator app would show now, computed by allauth's own functions."""
+def totp_code(secret: str, *, margin: int = 8) -> str:
+    """The code an authenticator app would show now, computed by allauth's own functions.
+
+    allauth accepts only the current period (no tolerance), so a code made in the last
+    `margin` seconds of one could reach the server in the next and be refused: wait for the
+    next period instead (a person would read the new code too)."""
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < margin:
+        time.sleep(left + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
