@@ -133,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     from django.test import Client
 
     from leden.models import User
+    from tests.accountfixtures import give_totp
 
     user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    give_totp(user)  # staff rights, exports included, count only with the second factor
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
 
