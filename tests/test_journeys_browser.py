@@ -1,0 +1,194 @@
+"""The six journeys of issue 13, end to end in headless Chromium, at desktop and phone size.
+
+Every step is checked by axe-core and the W3C HTML checker (`check_accessibility`) and leaves
+a screenshot for review in $JOURNEY_SCREENSHOTS (default: the test's tmp_path), named
+`<journey>-<viewport>-<nn>-<step>.png`. Each journey asserts what the feature must have done
+(rows in the database, the files it serves), so a broken feature fails here, not only a page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import time
+from datetime import time as clock
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from bijeenkomsten.models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
+from leden.models import Lidmaatschap, User
+from portal.models import ExportLog
+from tests import conftest, factories, mailfixtures
+from tests.accountfixtures import secret_of, totp_code
+from tests.conftest import check_accessibility, remember_documents
+from tests.test_uploads import pdf_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+eager_celery = mailfixtures.eager_celery  # mails leave the outbox in-process, on commit
+
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1366, "height": 768}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
+PASSWORD = "een-heel-lang-wachtwoord"
+
+
+def mails_to(address: str, *, at_least: int = 1, timeout: float = 15) -> list:
+    """The mails sent to `address` so far, as Django's test outbox holds them.
+
+    The one place this file reads mail. Mails are queued in the outbox (berichten) and sent by
+    a task run on commit (eager here, in the live server's thread), so wait a moment for them.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [message for message in mail.outbox if address in message.to]
+        if len(found) >= at_least or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def link_in(message, pattern: str) -> str:
+    return re.search(rf"https?://\S+{pattern}\S*", message.body).group(0)
+
+
+class Journey:
+    """One person's walk through the portal in one browser tab, step by step."""
+
+    def __init__(self, page, site_url: str, viewport: str, folder: Path) -> None:
+        self.page, self.site_url, self.viewport, self.folder = page, site_url, viewport, folder
+        self.name = "reis"
+        self.steps = 0
+
+    def __call__(self, name: str) -> Journey:
+        self.name = name
+        return self
+
+    def goto(self, path: str):
+        return self.page.goto(self.site_url + path)
+
+    def step(self, label: str) -> None:
+        """A screenshot for review, then axe and the HTML checker must find nothing."""
+        self.steps += 1
+        name = f"{self.name}-{self.viewport}-{self.steps:02d}-{label}"
+        check_accessibility(self.page, name)  # saves <name>.png in conftest.SCREENSHOTS
+        shot = self.folder / f"{name}.png"
+        assert shot.is_file() and shot.stat().st_size > 0, shot
+
+    def menu(self, href: str) -> None:
+        """Follow a main-menu link as a person does: on a phone, open the collapsed menu first
+        (so an item hidden there, or missing from it, fails the journey)."""
+        toggler = self.page.locator("nav .navbar-toggler")
+        assert toggler.is_visible() == (self.viewport == "phone")
+        if self.viewport == "phone":
+            toggler.click()
+            self.page.locator("#hoofdmenu.show").wait_for()
+        self.page.locator(f"#hoofdmenu a[href='{href}']").click()
+        self.page.wait_for_load_state()
+
+    def log_in_as(self, user) -> None:
+        """A session without the login form (journeys 2 and 3 walk the form itself)."""
+        client = Client()
+        client.force_login(user)
+        self.page.context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": self.site_url,
+                }
+            ]
+        )
+
+    def submit(self, text: str) -> None:
+        self.page.locator("main").get_by_role("button", name=text).click()
+        self.page.wait_for_load_state()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def screenshots(tmp_path, monkeypatch) -> Path:
+    folder = Path(os.environ.get("JOURNEY_SCREENSHOTS") or tmp_path / "journeys")
+    folder.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(conftest, "SCREENSHOTS", str(folder))
+    return folder
+
+
+@pytest.fixture
+def journey(browser, site_url, settings, viewport, screenshots):
+    settings.SITE_URL = site_url  # links in mails and calendar links point to the live server
+    settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+    context = browser.new_context(
+        locale="nl-NL", timezone_id="Europe/Amsterdam", **VIEWPORTS[viewport]
+    )
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(20_000)  # a loaded 2-core machine
+    remember_documents(page)
+    yield Journey(page, site_url, viewport, screenshots)
+    context.close()
+    elsewhere = sorted({url for url in requested if not conftest._is_own(url)})
+    assert not elsewhere, f"requests to third parties: {elsewhere}"
+
+
+# --- 1. A visitor registers as a guest for an open meeting, and cancels by the mailed link ---
+
+
+def test_a_visitor_registers_as_a_guest_and_cancels_by_the_mailed_link(
+    journey, eager_celery, twente
+):
+    j, page = journey("1-gast"), journey.page
+    address = f"gerrit.{j.viewport}@example.org"
+    bijeenkomst = factories.BijeenkomstFactory(
+        titel="Open themabijeenkomst armoede", netwerken=[twente], capaciteit=20
+    )
+    j.goto("/")
+    page.locator("main").get_by_role("link", name=bijeenkomst.titel).click()
+    assert "20 plaatsen over" in page.inner_text("#aanmeldbox")
+    j.step("bijeenkomst")
+
+    page.locator("#aanmeldbox").get_by_role("link", name="Aanmelden als gast").click()
+    page.fill("#id_gast_naam", "Gerrit Gast")
+    page.fill("#id_gast_email", address)
+    j.step("gastformulier")
+    j.submit("Aanmelden als gast")
+    assert address in page.inner_text("main")
+    j.step("mail-verstuurd")
+    aanmelding = Aanmelding.objects.get(bijeenkomst=bijeenkomst, gast_email=address)
+    assert aanmelding.status == "aangemeld" and not aanmelding.bevestigd
+
+    (confirmation,) = mails_to(address)
+    page.goto(link_in(confirmation, "/gast/bevestigen/"))
+    j.submit("Mijn aanmelding bevestigen")
+    assert "Bevestigd: je bent aangemeld." in page.inner_text("main")
+    j.step("bevestigd")
+    aanmelding.refresh_from_db()
+    assert aanmelding.status == "aangemeld" and aanmelding.bevestigd
+    j.goto(bijeenkomst.get_absolute_url())
+    assert "19 plaatsen over" in page.inner_text("#aanmeldbox")
+
+    registered = mails_to(address, at_least=2)[-1]  # "you are registered", with the way out
+    page.goto(link_in(registered, "/gast/afmelden/"))
+    j.step("afmelden")
+    j.submit("Mijn aanmelding annuleren")
+    assert "Je bent afgemeld" in page.inner_text("main")
+    j.step("afgemeld")
+    aanmelding.refresh_from_db()
+    assert aanmelding.status == "geannuleerd"
+    j.goto(bijeenkomst.get_absolute_url())
+    assert "20 plaatsen over" in page.inner_text("#aanmeldbox")
