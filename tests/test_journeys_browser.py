@@ -192,3 +192,53 @@ def test_a_visitor_registers_as_a_guest_and_cancels_by_the_mailed_link(
     assert aanmelding.status == "geannuleerd"
     j.goto(bijeenkomst.get_absolute_url())
     assert "20 plaatsen over" in page.inner_text("#aanmeldbox")
+
+
+# --- 2. A social worker signs up and asks to join Twente ------------------------------------
+
+
+def test_a_social_worker_signs_up_and_asks_to_join_twente(
+    journey, eager_celery, twente, coordinator_twente
+):
+    j, page = journey("2-aanmelden"), journey.page
+    address = f"sociaal.werker.{j.viewport}@example.org"
+    j.goto("/")
+    j.menu("/accounts/signup/")
+    page.fill("#id_email", address)
+    page.fill("#id_naam", "Sanne Sociaal")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    j.step("registreren")
+    j.submit("Registreren")
+    page.wait_for_url("**/accounts/confirm-email/")
+    j.step("mail-verstuurd")
+    user = User.objects.get(email=address)
+    assert user.lid.naam == "Sanne Sociaal" and not user.emailaddress_set.get().verified
+
+    (verification,) = mails_to(address)
+    page.goto(link_in(verification, "/accounts/confirm-email/"))
+    j.step("adres-bevestigen")
+    j.submit("Bevestigen")
+    assert user.emailaddress_set.get().verified
+
+    if page.locator("#hoofdmenu a[href='/leden/profiel/']").count() == 0:
+        j.menu("/accounts/login/")
+        page.fill("#id_login", address)
+        page.fill("#id_password", PASSWORD)
+        j.step("inloggen")
+        j.submit("Inloggen")
+    assert page.locator("#hoofdmenu a[href='/leden/profiel/']").count() == 1
+
+    j.goto("/")
+    page.locator("main").get_by_role("link", name=twente.naam).click()
+    page.locator("main").get_by_role("link", name="Ik wil lid worden").click()
+    page.check("input[name=schil][value=kern]")
+    page.fill("#id_motivatie", "Ik werk in een wijkteam in Hengelo en wil graag meedenken.")
+    j.step("meedoen")
+    j.submit("Mijn aanvraag versturen")
+    assert "Je aanvraag ligt bij de coördinatoren." in page.inner_text("main")
+    assert page.locator("main").get_by_role("link", name="Ik wil lid worden").count() == 0
+    j.step("aanvraag-in-behandeling")
+    aanvraag = Lidmaatschap.objects.get(lid=user.lid, netwerk=twente)
+    assert (aanvraag.status, aanvraag.schil) == ("aangevraagd", "kern")
+    assert mails_to(coordinator_twente.email), "the coordinator hears of the request"
