@@ -65,8 +65,8 @@ def mails_to(address: str, *, at_least: int = 1, timeout: float = 15) -> list:
 # belong to others) and reported: a tabular inline gives the inputs in its cells no accessible
 # name (the column header is no <label>) and points their aria-describedby at help texts it
 # never renders; breadcrumbs and "view on site" links differ from their text by colour alone
-# (contrast below 3:1, no underline); an autocomplete select that is required renders only the chosen option (no
-# empty first one). Only these are let through, and only on the admin steps that say so.
+# (contrast below 3:1, no underline); a required autocomplete select renders only the chosen
+# option (no empty first one). Only these are let through, and only on admin steps saying so.
 INLINE_CELL = re.compile(r"^#id_\w+-\d+-\w+$")
 INLINE_HELP = re.compile(r'aria-describedby="id_\w+-(\d+|__prefix__)-\w+_helptext"')
 REQUIRED_SELECT = "The first child “option” element of a “select” element with a “required”"
@@ -343,3 +343,145 @@ def test_a_coordinator_plans_a_half_year_publishes_it_and_members_see_it(
     j.step("netwerkpagina")
     member_sees = _members_network_page(kern_twente, twente)
     assert "Aftrap: moreel beraad" in member_sees and "Armoede achter de voordeur" in member_sees
+
+
+# --- 4. Staff export the member list, from the menu ----------------------------------------
+
+
+def _download(page, button: str) -> bytes:
+    shown = page._last_document  # a download leaves the page as it was, for the checker too
+    with page.expect_download() as info:
+        page.locator("main").get_by_role("button", name=button, exact=True).click()
+    body = Path(info.value.path()).read_bytes()
+    page._last_document = shown
+    return body
+
+
+def test_staff_download_the_member_list_as_csv_and_xlsx_from_the_menu(
+    journey, twente, staff, coordinator_twente, kern_twente, betrokken_twente, lid_rotterdam
+):
+    j, page = journey("4-export"), journey.page
+    j.log_in_as(staff)
+    j.goto("/")
+    j.menu("/export/")
+    j.step("exports")
+
+    page.select_option("#id_netwerk", str(twente.pk))
+    page.select_option("#id_formaat", "csv")
+    body = _download(page, "Downloaden")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0][0] == "naam" and len(rows[0]) == 10
+    assert sorted(row[0] for row in rows[1:]) == [
+        "Betrokken Twente",
+        "Coördinator Twente",
+        "Kern Twente",
+    ]
+
+    page.select_option("#id_netwerk", "")
+    page.select_option("#id_formaat", "xlsx")
+    j.step("alle-leden-xlsx")
+    workbook = load_workbook(io.BytesIO(_download(page, "Downloaden")), read_only=True)
+    names = sorted(row[0] for row in list(workbook.worksheets[0].iter_rows(values_only=True))[1:])
+    assert names == ["Betrokken Twente", "Coördinator Twente", "Kern Twente", "Lid Rotterdam"]
+    assert ExportLog.objects.filter(user=staff).count() == 2
+
+
+# --- 5. A Flemish member browses Vlaams-Brabant ---------------------------------------------
+
+
+def test_a_flemish_member_browses_vlaams_brabant_and_adds_a_meeting_to_the_calendar(
+    journey, twente
+):
+    j, page = journey("5-vlaanderen"), journey.page
+    koepel = factories.KoepelFactory(
+        slug="sterk-sociaal-werk", naam="Vlaams Platform Sterk Sociaal Werk", land="BE"
+    )
+    brabant = factories.NetwerkFactory(
+        slug="vlaams-brabant",
+        naam="Sterk Sociaal Werk Vlaams-Brabant",
+        koepel=koepel,
+        regio="Provincie Vlaams-Brabant",
+    )
+    member = factories.LidmaatschapFactory(netwerk=brabant, schil="betrokken").lid.user
+    cafe = factories.BijeenkomstFactory(
+        titel="Sociaal café Leuven",
+        netwerken=[brabant],
+        locatie="Provinciehuis Vlaams-Brabant",
+        adres="Provincieplein 1, 3010 Leuven",
+    )
+    factories.BijeenkomstFactory(titel="Intervisie Enschede", netwerken=[twente])
+    j.log_in_as(member)
+    j.goto("/")
+    page.locator("main").get_by_role("link", name=brabant.naam).click()
+    assert cafe.titel in page.inner_text("main")
+    j.step("netwerk")
+
+    j.goto("/")
+    page.select_option("#id_netwerk", "vlaams-brabant")
+    page.locator("main").get_by_role("button", name="Tonen").click()
+    page.wait_for_url("**netwerk=vlaams-brabant**")
+    listed = page.inner_text("main .agenda-list")
+    assert cafe.titel in listed and "Intervisie Enschede" not in listed
+    j.step("agenda-gefilterd")
+
+    page.locator("main").get_by_role("link", name=cafe.titel).click()
+    j.step("bijeenkomst")
+    box = page.locator("#aanmeldbox")
+    ics = page.request.get(
+        j.site_url + box.get_by_role("link", name=re.compile(r"\.ics")).get_attribute("href")
+    )
+    assert ics.status == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert "Sociaal caf" in ics.text() and "BEGIN:VEVENT" in ics.text()
+    google = urlsplit(box.get_by_role("link", name=re.compile("Google")).get_attribute("href"))
+    query = parse_qs(google.query)
+    assert google.hostname == "calendar.google.com" and query["text"] == [cafe.titel]
+    assert "Leuven" in query["location"][0]
+    outlook = box.get_by_role("link", name=re.compile("Outlook")).filter(has_not_text=".ics")
+    assert outlook.count() >= 1
+
+
+# --- 6. A conference attendee looks for the slides ------------------------------------------
+
+
+def test_a_conference_attendee_finds_the_slides_in_the_archive_and_opens_them(
+    journey, rotterdam, twente, betrokken_twente
+):
+    j, page = journey("6-slides"), journey.page
+    conference = factories.BijeenkomstFactory(
+        titel="Conferentie Hoe(Zo) Sociaal Werk?!",
+        soort=Bijeenkomst.Soort.CONFERENTIE,
+        netwerken=[rotterdam, twente],
+        doelgroep="leden",
+        begin=timezone.now() - timedelta(days=40),
+    )
+    factories.AanmeldingFactory(bijeenkomst=conference, lid=betrokken_twente.lid, status="aanwezig")
+    factories.BijeenkomstFactory(
+        titel="Sociaal café Delft", netwerken=[rotterdam], begin=timezone.now() - timedelta(days=20)
+    )
+    slides = Materiaal(bijeenkomst=conference, soort="slides", titel="Presentatie Jack de Swart")
+    pdf = pdf_bytes(pages=2)
+    slides.pdf.save("presentatie.pdf", ContentFile(pdf), save=False)
+    slides.save()
+
+    j.log_in_as(betrokken_twente)
+    j.goto("/")
+    j.menu("/bijeenkomsten/archief/")
+    page.fill("#id_zoek", "Jack de Swart")
+    j.step("archief")
+    page.locator("main").get_by_role("button", name="Zoeken").click()
+    page.wait_for_url("**zoek=Jack**")
+    found = page.inner_text("main")
+    assert conference.titel in found and "Sociaal café Delft" not in found
+    j.step("zoekresultaat")
+
+    page.locator("main").get_by_role("link", name=conference.titel).click()
+    j.step("bijeenkomst")
+    link = page.locator("main").get_by_role("link", name=slides.titel)
+    # Headless Chromium has no PDF viewer: the slides arrive as a download.
+    served = page.expect_response(lambda r: "/bijeenkomsten/materiaal/" in r.url)
+    with served as answer, page.expect_download() as download:
+        link.click()
+    response = answer.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert Path(download.value.path()).read_bytes() == pdf
