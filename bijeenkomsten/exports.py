@@ -1,18 +1,27 @@
-"""Registration and attendance lists: per meeting and per half-year programme."""
+"""Registration and attendance lists: per meeting and per half-year programme.
+
+Registered with the export page at the end (`portal.exports.register`): a list of
+programmes and one of meetings, each row with its download buttons.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.exports import DB_CHUNK_SIZE, BaseExport
-from portal.permissions import exportable_network_ids
+from leden.permissions import can_export, exportable_network_ids
+from portal.exports import DB_CHUNK_SIZE, BaseExport, Exporter, register
 
 from .models import Aanmelding, Bijeenkomst, Halfjaarprogramma
+
+LISTED = 50  # meetings and programmes offered on the page
 
 
 def exportable_meetings(user) -> QuerySet:
@@ -132,3 +141,60 @@ class RegistrationExport(BaseExport):
                 voorrang,
                 op,
             )
+
+
+# --- The export page ----------------------------------------------------------------------
+
+
+class ProgrammeRegistrationsExporter(Exporter):
+    url_name = "programme"
+    route = "programma/<int:pk>/"
+    template = "bijeenkomsten/_export_programmes.html"
+    order = 20
+
+    def allowed(self, user) -> bool:
+        return can_export(user)
+
+    def section_context(self, user) -> dict[str, Any]:
+        programmes = (
+            exportable_programmes(user)
+            .select_related("netwerk")
+            .order_by("-jaar", "-helft", "netwerk__naam")[:LISTED]
+        )
+        return {"programmes": programmes}
+
+    def get_object(self, user, *, pk: int) -> Halfjaarprogramma:
+        return get_object_or_404(exportable_programmes(user), pk=pk)
+
+    def export(self, user, obj, filters: dict[str, Any]) -> RegistrationExport:
+        return RegistrationExport(user=user, programma=obj)
+
+
+class MeetingRegistrationsExporter(Exporter):
+    url_name = "meeting"
+    route = "bijeenkomst/<int:pk>/"
+    template = "bijeenkomsten/_export_meetings.html"
+    order = 30
+
+    def allowed(self, user) -> bool:
+        return can_export(user)
+
+    def section_context(self, user) -> dict[str, Any]:
+        now = timezone.now()
+        meetings = (
+            exportable_meetings(user)
+            .filter(begin__gte=now - timedelta(days=365), begin__lte=now + timedelta(days=183))
+            .prefetch_related("netwerken")
+            .order_by("-begin")[:LISTED]
+        )
+        return {"meetings": meetings}
+
+    def get_object(self, user, *, pk: int) -> Bijeenkomst:
+        return get_object_or_404(exportable_meetings(user), pk=pk)
+
+    def export(self, user, obj, filters: dict[str, Any]) -> RegistrationExport:
+        return RegistrationExport(user=user, bijeenkomst=obj)
+
+
+register(ProgrammeRegistrationsExporter())
+register(MeetingRegistrationsExporter())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     IntegerField,
@@ -19,17 +20,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from leden.models import Lidmaatschap
 from netwerken.models import Netwerk
-from portal.permissions import visible_meetings
 
 from .models import (
     LIVE_STATUSES,
     TAKES_A_PLACE,
     Aanmelding,
     Bijeenkomst,
+    Halfjaarprogramma,
     Materiaal,
     Programmaonderdeel,
 )
+from .permissions import visible_meetings
 
 
 def _organisers() -> Prefetch:
@@ -263,3 +266,48 @@ def moved_meeting(user, slug: str) -> Bijeenkomst | None:
     """The meeting that `slug` named before it moved, if this user may see it (otherwise
     None, the same as for a slug that never existed)."""
     return visible_meetings(user).filter(vorige_slugs__slug=slug).only("slug").first()
+
+
+# --- A network's page -----------------------------------------------------------------------
+
+_ACTIVE = Q(lidmaatschappen__status=Lidmaatschap.Status.ACTIEF)
+
+
+def networks_with_counts() -> QuerySet:
+    """Networks with their umbrella and member counts per tier (counts only: no names)."""
+    return Netwerk.objects.select_related("koepel").annotate(
+        aantal_kern=Count(
+            "lidmaatschappen", filter=_ACTIVE & Q(lidmaatschappen__schil=Lidmaatschap.Schil.KERN)
+        ),
+        aantal_betrokken=Count(
+            "lidmaatschappen",
+            filter=_ACTIVE & Q(lidmaatschappen__schil=Lidmaatschap.Schil.BETROKKEN),
+        ),
+    )
+
+
+def network_for_page(slug: str, *, today: date) -> Netwerk | None:
+    """A network with everything its page shows, including its current half-year programme
+    (the published one for this half-year, or else the latest before it) as annotations."""
+    half = 1 if today.month <= 6 else 2
+    current = (
+        Halfjaarprogramma.objects.filter(netwerk=OuterRef("pk"), gepubliceerd=True)
+        .filter(Q(jaar__lt=today.year) | Q(jaar=today.year, helft__lte=half))
+        .order_by("-jaar", "-helft")
+    )
+    return (
+        networks_with_counts()
+        .filter(slug=slug)
+        .annotate(
+            programma_jaar=Subquery(current.values("jaar")[:1]),
+            programma_helft=Subquery(current.values("helft")[:1]),
+            programma_themas=Subquery(current.values("themas")[:1]),
+        )
+        .prefetch_related(
+            "subregios",
+            "speerpunten",
+            "partners",
+            Prefetch("coordinators", queryset=get_user_model().objects.select_related("lid")),
+        )
+        .first()
+    )

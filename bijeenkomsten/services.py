@@ -37,6 +37,7 @@ from .models import (
     VorigeSlug,
     half_year_label,
 )
+from .permissions import can_view_meeting
 
 GUEST_TOKEN_SALT = "bijeenkomsten.gast-bevestigen"
 GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -530,11 +531,9 @@ def meeting_audience_problem(*, bijeenkomst: Bijeenkomst, doelgroep: str) -> str
     someone it leaves out (a guest, or a member who could no longer see the meeting, and so
     could not even cancel): they would keep a place, and get reminders, for a meeting closed to
     them. The coordinator asks them first, or cancels the meeting. Who may see a meeting is
-    decided in one place, `portal.permissions`: it is asked here with the new audience tried
+    decided in one place, `bijeenkomsten.permissions`: it is asked here with the new audience tried
     out in a savepoint that is always rolled back.
     """
-    from portal.permissions import can_view_meeting
-
     if _AUDIENCE_WIDTH[doelgroep] >= _AUDIENCE_WIDTH[bijeenkomst.doelgroep]:
         return ""
     live = bijeenkomst.aanmeldingen.filter(status__in=LIVE_STATUSES, geanonimiseerd=False)

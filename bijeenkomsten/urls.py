@@ -16,3 +16,11 @@ urlpatterns = [
     path("<slug:slug>/gast/", views.register_guest, name="gast_aanmelden"),
     path("<slug:slug>/agenda.ics", views.meeting_ics, name="ics"),
 ]
+
+# A network's pages, under /netwerken/ in the "netwerken" namespace (config.urls): what they
+# show is meetings and members, which live here and below, not in netwerken.
+network_urlpatterns = [
+    path("<slug:slug>/", views.network, name="detail"),
+    path("<slug:slug>/agenda.ics", views.network_feed, name="ics"),
+    path("<slug:slug>/programma/<int:jaar>/<int:helft>/", views.programme, name="programma"),
+]

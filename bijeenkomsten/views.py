@@ -12,17 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from leden.models import Lid
-from leden.selectors import lid_for_user
+from leden.selectors import fellow_members, lid_for_user, own_membership
 from netwerken.models import Netwerk
 from portal import pagecache, ratelimit
 from portal.headers import personal_data
-from portal.permissions import can_view_programme, visible_meetings
 from portal.uploads import serve_private_file
 
 from . import selectors, services
 from .forms import AgendaFilterForm, ArchiveFilterForm, GuestRegistrationForm
 from .ics import add_to_calendar_links, meeting_calendar
 from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
+from .permissions import can_view_programme, visible_meetings
 from .selectors import (
     filter_meetings,
     meeting_for_page,
@@ -295,6 +295,44 @@ def programme(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpRes
         raise Http404
     context = {**context, "marks": registration_marks(request.user)}
     return pagecache.render_cached(request, "bijeenkomsten/programma.html", context)
+
+
+@pagecache.whole_page
+def network(request: HttpRequest, slug: str) -> HttpResponse:
+    """A network's page: who they are, their programme, meetings and (for insiders) members."""
+    netwerk = pagecache.remember(
+        request, "network", lambda: selectors.network_for_page(slug, today=timezone.localdate())
+    )
+    if netwerk is None:
+        raise Http404
+    programma = None
+    if netwerk.programma_jaar:
+        programma = Halfjaarprogramma(
+            netwerk=netwerk,
+            jaar=netwerk.programma_jaar,
+            helft=netwerk.programma_helft,
+            themas=netwerk.programma_themas,
+        )
+
+    def content() -> dict:
+        upcoming, past = selectors.upcoming_and_past_meetings(
+            request.user, netwerk=netwerk, limit=10
+        )
+        members = fellow_members(request.user, netwerk)
+        return {
+            "upcoming": upcoming,
+            "past": past,
+            "fellow_members": members,
+            "mijn_lidmaatschap": own_membership(request.user, netwerk),
+        }
+
+    context = {
+        "netwerk": netwerk,
+        "programma": programma,
+        "content": content,
+        "marks": selectors.registration_marks(request.user),
+    }
+    return pagecache.render_cached(request, "netwerken/detail.html", context)
 
 
 def _calendar_response(meetings, filename: str, name: str) -> HttpResponse:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "netwerken",
     "bijeenkomsten",
     "berichten",
+    "demo",
 ]
 
 MIDDLEWARE = [

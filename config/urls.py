@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import include, path
+from django.urls import URLPattern, include, path
 from django.utils.translation import gettext_lazy as _
 
+from bijeenkomsten import urls as bijeenkomsten_urls
 from bijeenkomsten import views as bijeenkomsten_views
-from leden.two_factor import require_totp
+from config import celery_app
+from leden.two_factor import require_totp, totp_required
 from portal import health
+from portal import urls as export_urls
 from portal.adminscope import scope_admin_site
 
 
@@ -31,6 +34,19 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.admin_view = require_totp(admin.site.admin_view)
 # Django's own admin URLs (the "view on site" shortcut) respect a coordinator's scope too.
 scope_admin_site(admin.site)
+# Readiness checks the broker that this project's tasks go to.
+health.register_broker(celery_app)
+
+
+def _behind_totp(urlconf) -> tuple[list[URLPattern], str]:
+    """`urlconf`'s pages, each first sending staff and coordinators without TOTP to its
+    activation (portal, which serves them, knows nothing of the second factor)."""
+    patterns = [
+        URLPattern(p.pattern, totp_required(p.callback), p.default_args, p.name)
+        for p in urlconf.urlpatterns
+    ]
+    return patterns, urlconf.app_name
+
 
 urlpatterns = [
     path("", bijeenkomsten_views.agenda, name="home"),
@@ -41,10 +57,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("leden/", include("leden.urls")),
-    path("netwerken/", include("netwerken.urls")),
+    path("netwerken/", include((bijeenkomsten_urls.network_urlpatterns, "netwerken"))),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("berichten.urls")),
-    path("export/", include("portal.urls")),
+    path("export/", include(_behind_totp(export_urls))),
 ]
 
 if settings.DEBUG:

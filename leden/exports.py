@@ -1,4 +1,7 @@
-"""The member list export: one row per membership, for mailings, funders and annual meetings."""
+"""The member list export: one row per membership, for mailings, funders and annual meetings.
+
+Registered with the export page below (`portal.exports.register`), with its filter form.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +9,30 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bijeenkomsten.models import Aanmelding
-from portal.exports import DB_CHUNK_SIZE, BaseExport, Format, export_response
-from portal.permissions import can_export, exportable_network_ids
+from netwerken.models import Koepel, Netwerk
+from portal.exports import (
+    DB_CHUNK_SIZE,
+    BaseExport,
+    Exporter,
+    Format,
+    export_response,
+    register,
+)
 
 from .models import Lid, Lidmaatschap
+from .permissions import can_export, exportable_network_ids
 
 ATTENDANCE_WINDOW = timedelta(days=365)
+# `Aanmelding.Status.AANWEZIG` of bijeenkomsten, which sits above leden: named by its value,
+# as a foreign key names a model above by its label.
+ATTENDED = "aanwezig"
 
 
 def attended_last_year(now: datetime | None = None) -> Count:
@@ -32,7 +46,7 @@ def attended_last_year(now: datetime | None = None) -> Count:
     return Count(
         "lid__aanmeldingen",
         filter=Q(
-            lid__aanmeldingen__status=Aanmelding.Status.AANWEZIG,
+            lid__aanmeldingen__status=ATTENDED,
             lid__aanmeldingen__bijeenkomst__begin__gte=now - ATTENDANCE_WINDOW,
             lid__aanmeldingen__bijeenkomst__begin__lte=now,
         ),
@@ -131,6 +145,58 @@ class MemberListExport(BaseExport):
                 bpsw,
                 attended,
             )
+
+
+def _optional(choices) -> list:
+    return [("", _("all"))] + list(choices)
+
+
+class MemberListExporter(Exporter):
+    """The member list on the export page; a coordinator can pick only the networks they
+    coordinate."""
+
+    url_name = "members"
+    route = "leden/"
+    template = "leden/_export.html"
+    order = 10
+
+    def allowed(self, user) -> bool:
+        return can_export(user)
+
+    def form_fields(self, user) -> dict[str, forms.Field]:
+        networks = Netwerk.objects.select_related("koepel").order_by("naam")
+        allowed = exportable_network_ids(user)
+        if allowed is not None:
+            networks = networks.filter(pk__in=allowed)
+        koepels = Koepel.objects.filter(pk__in=networks.values("koepel_id")).order_by("naam")
+        return {
+            "koepel": forms.ModelChoiceField(
+                label=_("umbrella"), queryset=koepels, required=False, empty_label=_("all")
+            ),
+            "netwerk": forms.ModelChoiceField(
+                label=_("network"), queryset=networks, required=False, empty_label=_("all")
+            ),
+            "schil": forms.ChoiceField(
+                label=_("tier"), choices=_optional(Lidmaatschap.Schil.choices), required=False
+            ),
+            "status": forms.ChoiceField(
+                label=_("status"), choices=_optional(Lidmaatschap.Status.choices), required=False
+            ),
+            "rol": forms.ChoiceField(
+                label=_("role"), choices=_optional(Lid.Rol.choices), required=False
+            ),
+            "lid_sinds_vanaf": forms.DateField(
+                label=_("member since, on or after"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            ),
+        }
+
+    def export(self, user, obj, filters: dict[str, Any]) -> MemberListExport:
+        return MemberListExport(user=user, filters=filters)
+
+
+register(MemberListExporter())
 
 
 # --- Admin actions: the same export for the selected members or memberships -------------

@@ -203,8 +203,8 @@ def _drop_registrations_out_of_sight(lid: Lid) -> None:
     longer see (they could not even cancel it there): it goes to the waiting list, and no
     reminder with the meeting's details or join link reaches them."""
     from bijeenkomsten.models import Aanmelding
+    from bijeenkomsten.permissions import visible_meetings
     from bijeenkomsten.services import cancel_registration
-    from portal.permissions import visible_meetings
 
     out_of_sight = Aanmelding.objects.filter(
         lid=lid, status__in=["aangemeld", "wachtlijst"], bijeenkomst__begin__gt=timezone.now()

@@ -1,6 +1,6 @@
 """The second factor's door: staff and coordinators without TOTP are sent to its activation.
 
-Whether their rights are in force is decided once, in `portal.permissions` (no TOTP, no
+Whether their rights are in force is decided once, in `netwerken.permissions` (no TOTP, no
 elevated rights). This module only turns that into an answer a person can act on: the admin
 and every view that needs elevated rights redirect to the activation page with a message.
 """
@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from portal.permissions import lacks_two_factor
+from netwerken.permissions import lacks_two_factor
 
 
 def activation_redirect(request: HttpRequest) -> HttpResponse | None:
@@ -31,6 +31,20 @@ def activation_redirect(request: HttpRequest) -> HttpResponse | None:
         ),
     )
     return redirect("mfa_activate_totp")
+
+
+def totp_required(view: Callable) -> Callable:
+    """Send staff and coordinators without TOTP to its activation before `view` (a page that
+    needs their rights, such as the exports, rather than answering as for a plain member)."""
+
+    @wraps(view)
+    def gate(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        refusal = activation_redirect(request)
+        if refusal is not None:
+            return refusal
+        return view(request, *args, **kwargs)
+
+    return gate
 
 
 def require_totp(admin_view: Callable) -> Callable:

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from netwerken.models import Netwerk
-from portal.permissions import can_see_member
 from portal.uploads import serve_private_file
 
 from . import services
 from .forms import MeedoenForm, ProfielForm
 from .models import Lid, Lidmaatschap
+from .permissions import can_see_member
 from .selectors import lid_for_user
 
 

@@ -16,8 +16,12 @@ that own a row: "pk" for Netwerk itself, "netwerk", "netwerken", "bijeenkomst__n
   load any object of any model and redirect to its public URL (a draft's slug): `scope_admin_site`
   routes it through the model's admin, so it answers only for objects its change page shows.
 
-Who is who comes from `portal.permissions` (the one place for that decision): umbrella staff
-(`admin_network_scope` answers None) keep Django's normal permissions and see everything;
+Who is who is the domain's answer, not portal's: the app that knows it (netwerken, whose
+`coordinators` say who coordinates what) hands its function to `register_scope(fn)` when its
+`permissions` module is imported, and `portal.apps` imports every app's `permissions` module
+at start-up, as the admin finds every `admin.py`. The same scheme gives `portal.pagecache` its
+audience and `portal.exports` its exporters. Umbrella staff (the function answers None) keep
+Django's normal permissions and see everything;
 coordinators get the permissions an admin lists in `coordinator_permissions`, granted here in
 code rather than through a group, so making someone a coordinator is one step: add them to
 `Netwerk.coordinators` and tick `is_staff`. Nothing to keep in sync, nothing to forget.
@@ -28,26 +32,42 @@ parts, a programme's meetings): nothing to filter, only the permissions to grant
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
+from typing import Any
 
 from django.contrib.admin import AdminSite
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 
-from portal import permissions
-
 ALL_PERMISSIONS = frozenset({"view", "add", "change", "delete"})
 _CACHE_ATTR = "_regionet_admin_scope"
+
+# user -> the ids of the networks they may manage (any iterable), or None for all of them.
+ScopeFunction = Callable[[Any], Iterable[int] | None]
+_scope_function: ScopeFunction | None = None
+
+
+def register_scope(function: ScopeFunction) -> None:
+    """Give the admin its answer to "which networks may this user manage". Called once, by
+    the domain module that decides it, when it is imported."""
+    global _scope_function  # noqa: PLW0603 (one registration at start-up)
+    if _scope_function is not None and _scope_function is not function:
+        raise ImproperlyConfigured("The admin scope is registered twice.")
+    _scope_function = function
 
 
 def request_scope(request: HttpRequest) -> list[int] | None:
     """The ids of the networks this request may manage; None means all. Cached per request."""
     if not hasattr(request, _CACHE_ATTR):
-        scope = permissions.admin_network_scope(request.user)
+        if _scope_function is None:
+            # Fail closed: without the domain's answer nobody would be limited.
+            raise ImproperlyConfigured("No admin scope registered (see portal.adminscope).")
+        scope = _scope_function(request.user)
         setattr(request, _CACHE_ATTR, None if scope is None else list(scope))
     return getattr(request, _CACHE_ATTR)
 

@@ -1,5 +1,21 @@
-from django.apps import AppConfig
+"""Portal's start-up: the page cache's invalidation signals, and the domain's answers.
+
+Portal is plumbing and imports no app. What only the domain knows (which networks a request
+may manage in the admin, what decides what a user sees, which exports there are) the domain
+registers with portal (`adminscope.register_scope`, `pagecache.register_audience`,
+`exports.register`) from its `permissions` and `exports` modules, when they are imported.
+`ready()` imports those modules of every installed app, as the admin's autodiscovery imports
+every `admin.py`, so the registrations are in place before the first request.
+"""
+
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from .pagecache import bump_content_version
 
 # What the members' pages show: a save or delete of any of these invalidates cached pages.
 PAGE_MODELS = [
@@ -21,24 +37,20 @@ PAGE_RELATIONS = [
     ("netwerken.Netwerk", "partners"),
     ("netwerken.Netwerk", "coordinators"),
     # Staff rights (all networks) come from groups and permissions: who sees what.
-    ("leden.User", "groups"),
-    ("leden.User", "user_permissions"),
+    (settings.AUTH_USER_MODEL, "groups"),
+    (settings.AUTH_USER_MODEL, "user_permissions"),
     ("auth.Group", "permissions"),
 ]
 
 
 def _user_saved(sender, update_fields=None, **kwargs) -> None:
-    from .pagecache import bump_content_version
-
     # A login only stamps last_login: that changes no page.
     if update_fields is None or set(update_fields) - {"last_login", "password"}:
         bump_content_version()
 
 
 def _authenticator_saved(sender, update_fields=None, **kwargs) -> None:
-    from .pagecache import bump_content_version
-
-    # Activating TOTP puts staff and coordinator rights in force (portal.permissions): who
+    # Activating TOTP puts staff and coordinator rights in force (netwerken.permissions): who
     # sees what changes. Using it (allauth stamps last_used_at) changes nothing.
     if update_fields is None or set(update_fields) - {"last_used_at"}:
         bump_content_version()
@@ -49,12 +61,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from django.apps import apps
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import m2m_changed, post_delete, post_save
-
-        from .pagecache import bump_content_version
-
+        autodiscover_modules("permissions", "exports")
         for label in PAGE_MODELS:
             model = apps.get_model(label)
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"page-{label}")

@@ -13,6 +13,12 @@ stored as a string cell, never as a formula.
 
 Every export writes one `ExportLog` row (who, when, which export, which filter, how many
 rows), created before the first byte and completed with the row count after the last.
+
+What there is to export is the domain's to say (pretix's `register_data_exporters`): each
+domain app's `exports` module subclasses `Exporter` (who may use it, its filter fields, its
+section of the export page, the export it runs) and calls `register(...)` when imported;
+`portal.apps` imports every app's `exports` module at start-up, as the admin finds every
+`admin.py`. The export page (`portal.views`, `portal.urls`) only walks the registry.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -36,10 +44,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from .models import ExportLog
+
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
     from django.utils.functional import Promise
 
-    from leden.models import User
+    User = AbstractBaseUser | AnonymousUser
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_ROWS_PER_CHUNK = 500  # rows joined into one chunk: fewer, larger writes to the socket
@@ -201,8 +212,6 @@ def export_response(
     export: BaseExport, *, fmt: str, user: User | None, source: str = "page"
 ) -> HttpResponse:
     """Run an export, log it, and return the download response (streamed for CSV)."""
-    from portal.models import ExportLog
-
     log = ExportLog.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         user_email=getattr(user, "email", "") or "",
@@ -239,3 +248,63 @@ def export_response(
         response["Cache-Control"] = "private, no-store"
         return response
     raise ValueError(f"Unknown export format: {fmt}")
+
+
+# --- the registry: what the export page offers ---------------------------------------------
+
+
+class Exporter:
+    """One export on the export page, with its own download URL; domain apps subclass it.
+
+    The page shows the sections of the exporters a user may use, in `order`. A download is a
+    POST to `route` (below the export page), named `url_name` in the "portal" namespace; its
+    URL arguments go to `get_object`. The posted form holds the exporter's `form_fields` and
+    the format. An exporter with filter fields shows them as a form in its section, and a bad
+    post shows the page again with the errors (400); one without is posted from buttons, and
+    a bad post gets a bare 400.
+    """
+
+    url_name: ClassVar[str]
+    route: ClassVar[str]
+    template: ClassVar[str]  # its section of the export page; gets `section` in its context
+    order: ClassVar[int] = 0
+
+    def allowed(self, user: User) -> bool:
+        """May `user` use this export at all (see its section, download)?"""
+        raise NotImplementedError
+
+    def form_fields(self, user: User) -> dict[str, forms.Field]:
+        """The filter fields beside the format, with the choices open to `user`."""
+        return {}
+
+    def section_context(self, user: User) -> dict[str, Any]:
+        """What its section of the page lists besides the form (objects to download)."""
+        return {}
+
+    def get_object(self, user: User, **url_kwargs: Any) -> Any:
+        """The one object a download URL names; raise Http404 outside the user's reach."""
+        return None
+
+    def export(self, user: User, obj: Any, filters: dict[str, Any]) -> BaseExport:
+        raise NotImplementedError
+
+
+_registry: dict[str, Exporter] = {}
+
+
+def register(exporter: Exporter) -> Exporter:
+    """Offer `exporter` on the export page; called by a domain `exports` module on import."""
+    known = _registry.get(exporter.url_name)
+    if known is not None and type(known) is not type(exporter):
+        raise ImproperlyConfigured(f"Two exporters are named {exporter.url_name!r}.")
+    _registry[exporter.url_name] = exporter
+    return exporter
+
+
+def exporters() -> list[Exporter]:
+    """Every registered exporter, in the order of the page."""
+    return sorted(_registry.values(), key=lambda exporter: exporter.order)
+
+
+def get_exporter(url_name: str) -> Exporter:
+    return _registry[url_name]

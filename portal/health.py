@@ -9,6 +9,9 @@ wait in the outbox), so a load balancer should take a node out only when "databa
 The checks run side by side, each bounded by `TIMEOUT`, whatever its driver's own timeouts:
 a hanging dependency makes the answer "timeout", not a hanging probe. Details go to the log,
 not to the (public) answer.
+
+Which Celery app's broker to check is handed in by `config.urls` (`register_broker`), which
+wires this view: portal imports nothing above it, the project's Celery app included.
 """
 
 from __future__ import annotations
@@ -18,11 +21,15 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+
+if TYPE_CHECKING:
+    from celery import Celery
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +54,19 @@ def _cache() -> None:
         raise RuntimeError("the cache does not keep what it is given")
 
 
-def _broker() -> None:
-    from config.celery import app
+_celery_app: Celery | None = None
 
-    with app.connection_for_write() as conn:
+
+def register_broker(app: Celery) -> None:
+    """Check the broker of `app` (the project's Celery app) for readiness."""
+    global _celery_app  # noqa: PLW0603 (one registration at start-up)
+    _celery_app = app
+
+
+def _broker() -> None:
+    if _celery_app is None:
+        raise RuntimeError("no Celery app registered (see portal.health.register_broker)")
+    with _celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, timeout=TIMEOUT)
         conn.default_channel  # noqa: B018 (opens a channel: the transport really answers)
 

@@ -10,6 +10,11 @@ covers what time alone changes: registration closing, a meeting passing.
 With the cache unreachable (portal.cache fails open) there is no version: such a request
 neither reads nor keeps an entry, and its fragment keys are its own, so the page is simply
 made afresh from the database.
+
+Who sees what is the domain's answer, not portal's: the app that knows it (leden, whose
+memberships and rights decide it) hands its function to `register_audience(fn)` when its
+`permissions` module is imported, and `portal.apps` imports every app's `permissions` module
+at start-up, as the admin finds every `admin.py` (the same scheme as `portal.adminscope`).
 """
 
 from __future__ import annotations
@@ -26,8 +31,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import CharField, Value
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
@@ -95,32 +100,26 @@ def _key(name: str, text: str) -> str:
     return f"pagecache:{name}:{hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()}"
 
 
-def audience(user) -> str:
-    """What decides which meetings and members this user sees, as a short string: their
-    memberships with tier and status, the networks they coordinate, staff rights."""
-    from leden.models import Lidmaatschap
-    from netwerken.models import Netwerk
-    from portal.permissions import coordinated_network_ids, is_portal_staff
+# user -> what decides what they see, as a short string (part of every cache key).
+AudienceFunction = Callable[[Any], str]
+_audience_function: AudienceFunction | None = None
 
-    if not user.is_authenticated:
-        return "anon"
-    # Staff see every meeting, but their own memberships still show on pages (where they
-    # stand in a network), so those are in the key too.
-    staff = "staff|" if is_portal_staff(user) else ""
-    rows = (
-        Lidmaatschap.objects.filter(lid__user=user)
-        .order_by()
-        .values_list("netwerk_id", "schil", "status")
-        .union(
-            # Coordinator rights in force only (not without TOTP, see portal.permissions).
-            Netwerk.objects.filter(pk__in=coordinated_network_ids(user))
-            .order_by()
-            .values_list("pk", Value("coordinator", CharField()), Value("", CharField()))
-        )
-    )
-    return staff + (
-        "|".join(sorted(f"{n}:{schil}:{status}" for n, schil, status in rows)) or "account"
-    )
+
+def register_audience(function: AudienceFunction) -> None:
+    """Give the page cache its answer to "what decides what this user sees". Called once, by
+    the domain module that decides it, when it is imported."""
+    global _audience_function  # noqa: PLW0603 (one registration at start-up)
+    if _audience_function is not None and _audience_function is not function:
+        raise ImproperlyConfigured("The page cache's audience is registered twice.")
+    _audience_function = function
+
+
+def audience(user) -> str:
+    """What decides which meetings and members this user sees, as a short string."""
+    if _audience_function is None:
+        # Without it two viewers who see different things would share a cached page.
+        raise ImproperlyConfigured("No audience registered (see portal.pagecache).")
+    return _audience_function(user)
 
 
 def _audience_of(request: HttpRequest) -> str:

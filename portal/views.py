@@ -1,100 +1,78 @@
-"""Export pages: thin views over portal.exports and the one permission module.
+"""Export pages: thin views over the exporters the domain registered (`portal.exports`).
 
-Who gets what: anonymous visitors are sent to the login page; staff and coordinators
-without TOTP (whose rights wait for it, see portal.permissions) are sent to its activation;
-a logged-in user who may export nothing at all gets 403; a meeting or programme outside the
-networks a coordinator may export answers 404, the same as one that does not exist.
+Who gets what: anonymous visitors are sent to the login page; a logged-in user whom no
+exporter allows gets 403; an object outside what the user may export answers 404, the same as
+one that does not exist. (Staff and coordinators without TOTP, whose rights wait for it, are
+sent to its activation by the door `config.urls` puts in front of these pages.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from bijeenkomsten.exports import RegistrationExport, exportable_meetings, exportable_programmes
-from leden.exports import MemberListExport
-from leden.two_factor import activation_redirect
+from .exports import Exporter, export_response, exporters, get_exporter
+from .forms import ExportForm
 
-from .exports import export_response
-from .forms import ExportFormatForm, MemberExportForm
-from .permissions import can_export
 
-LISTED = 50  # meetings and programmes offered on the page
+def _available(request: HttpRequest) -> list[Exporter]:
+    """The exporters this request's user may use, in the page's order. Cached per request."""
+    if not hasattr(request, "_regionet_exporters"):
+        user = request.user
+        request._regionet_exporters = [e for e in exporters() if e.allowed(user)]
+    return request._regionet_exporters
 
 
 def exporter_required(view: Callable) -> Callable:
-    """Logged in, past the second factor where one is needed, and allowed to export."""
+    """Logged in, and allowed to use at least one export."""
 
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        refusal = activation_redirect(request)
-        if refusal is not None:
-            return refusal
-        if not can_export(request.user):
+        if not _available(request):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
-def _index(request: HttpRequest, form: MemberExportForm, status: int = 200) -> HttpResponse:
-    now = timezone.now()
-    meetings = (
-        exportable_meetings(request.user)
-        .filter(begin__gte=now - timedelta(days=365), begin__lte=now + timedelta(days=183))
-        .prefetch_related("netwerken")
-        .order_by("-begin")[:LISTED]
-    )
-    programmes = (
-        exportable_programmes(request.user)
-        .select_related("netwerk")
-        .order_by("-jaar", "-helft", "netwerk__naam")[:LISTED]
-    )
-    context = {"form": form, "meetings": meetings, "programmes": programmes}
-    return render(request, "portal/export.html", context, status=status)
+def _page(
+    request: HttpRequest, bound: dict[str, ExportForm] | None = None, status: int = 200
+) -> HttpResponse:
+    sections = []
+    for exporter in _available(request):
+        form = (bound or {}).get(exporter.url_name)
+        if form is None:
+            fields = exporter.form_fields(request.user)
+            form = ExportForm(fields=fields) if fields else None
+        context = exporter.section_context(request.user)
+        sections.append({"template": exporter.template, "form": form, **context})
+    return render(request, "portal/export.html", {"sections": sections}, status=status)
 
 
 @exporter_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return _index(request, MemberExportForm(user=request.user))
+    return _page(request)
 
 
 @exporter_required
 @require_POST
-def members(request: HttpRequest) -> HttpResponse:
-    form = MemberExportForm(request.POST, user=request.user)
+def download(request: HttpRequest, url_name: str, **url_kwargs) -> HttpResponse:
+    exporter = get_exporter(url_name)
+    if exporter not in _available(request):
+        raise PermissionDenied
+    obj = exporter.get_object(request.user, **url_kwargs)
+    form = ExportForm(request.POST, fields=exporter.form_fields(request.user))
     if not form.is_valid():
-        return _index(request, form, status=400)
-    export = MemberListExport(user=request.user, filters=form.export_filters())
-    return export_response(export, fmt=form.cleaned_data["formaat"], user=request.user)
-
-
-@exporter_required
-@require_POST
-def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    bijeenkomst = get_object_or_404(exportable_meetings(request.user), pk=pk)
-    return _registrations(request, RegistrationExport(user=request.user, bijeenkomst=bijeenkomst))
-
-
-@exporter_required
-@require_POST
-def programme(request: HttpRequest, pk: int) -> HttpResponse:
-    programma = get_object_or_404(exportable_programmes(request.user), pk=pk)
-    return _registrations(request, RegistrationExport(user=request.user, programma=programma))
-
-
-def _registrations(request: HttpRequest, export: RegistrationExport) -> HttpResponse:
-    form = ExportFormatForm(request.POST)
-    if not form.is_valid():
+        if form.has_filters:
+            return _page(request, {url_name: form}, status=400)
         return HttpResponse(status=400)
+    export = exporter.export(request.user, obj, form.export_filters())
     return export_response(export, fmt=form.cleaned_data["formaat"], user=request.user)

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bijeenkomsten.models import Aanmelding, Bijeenkomst
+from demo.data import load_demo, load_scale
 from leden.models import Lid, Lidmaatschap
-from netwerken.demo import load_demo, load_scale
 from netwerken.models import Netwerk
 
 pytestmark = pytest.mark.django_db

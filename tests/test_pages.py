@@ -295,7 +295,7 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(client, rf, twente):
 
 
 def test_network_page_lists_at_most_a_hundred_fellow_members_core_first(client, cast, twente):
-    from netwerken.selectors import FELLOW_MEMBERS_SHOWN
+    from leden.selectors import FELLOW_MEMBERS_SHOWN
 
     for i in range(FELLOW_MEMBERS_SHOWN + 1):
         lid = factories.LidFactory(naam=f"Betrokkene {i:03d}")

@@ -41,7 +41,7 @@ def test_the_demo_puts_vlaams_brabants_meetings_in_their_sub_regions(db):
     from django.utils import timezone
 
     from bijeenkomsten.models import Bijeenkomst
-    from netwerken.demo import load_demo
+    from demo.data import load_demo
 
     load_demo(timezone.localdate())
     placed = Bijeenkomst.objects.filter(subregio__isnull=False).select_related("subregio")

@@ -6,7 +6,7 @@ no secret (the export page). The last test walks the URL resolver and fails when
 outside allauth has no row here (Django's admin URLs included), so none can be forgotten.
 
 Two more roles are a coordinator and a staff member who have not activated TOTP: their rights
-wait for it (portal.permissions), so they answer like plain members, are sent to the
+wait for it (netwerken.permissions), so they answer like plain members, are sent to the
 activation wherever elevated rights are needed, and no response shows them anyone else's
 e-mail address or name.
 """
@@ -391,7 +391,7 @@ def _personal_data_of_others(user) -> list[bytes]:
     member: fellow members of their own networks, and coordinators' names (the network
     page names them to everyone)."""
     from leden.models import Lid, User
-    from portal.permissions import can_see_member
+    from leden.permissions import can_see_member
 
     data = set(User.objects.exclude(pk=user.pk).values_list("email", flat=True))
     for lid in Lid.objects.exclude(user=user).select_related("user"):

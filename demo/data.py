@@ -27,9 +27,8 @@ from bijeenkomsten.models import (
     Programmaonderdeel,
 )
 from leden.models import Lid, Lidmaatschap, User
+from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 from portal import pagecache
-
-from .models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 
 TZ = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "regionet-demo-2026"  # documented in the README; demo accounts only

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from netwerken.demo import load_demo, load_scale
+from demo.data import load_demo, load_scale
 
 
 class Command(BaseCommand):
