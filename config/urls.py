@@ -43,7 +43,7 @@ urlpatterns = [
     path("leden/", include("leden.urls")),
     path("netwerken/", include("netwerken.urls")),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
-    path("berichten/", include("berichten.urls")),
+    path("berichten/", include("leden.mail_urls")),
     path("export/", include("portal.urls")),
 ]
 
