@@ -517,3 +517,57 @@ def test_prebuilt_digest_refused_for_good_is_marked_failed_and_a_temporary_refus
     assert digest.send_digest_batch([gone.pk, busy.pk], periode, now=now) == 1
     assert [m["To"] for m in smtp.messages] == [busy.user.email]
     assert Verzending.objects.get(lid=busy).status == "verzonden"
+
+
+# --- What the digest's raw-bytes fast path relies on ---------------------------------------
+
+
+def test_the_smtp_backend_still_has_the_smtplib_connection_the_raw_digest_sends_over(smtp):
+    """bijeenkomsten.digest._RawMail sends pre-encoded bytes with
+    `EmailBackend().connection.sendmail(from, [to], raw)`: Django keeps an smtplib.SMTP there."""
+    import smtplib
+
+    from django.core.mail import get_connection
+    from django.core.mail.backends.smtp import EmailBackend
+
+    backend = get_connection()
+    assert isinstance(backend, EmailBackend)
+    assert backend.connection_class is smtplib.SMTP
+    assert backend.open() is True
+    try:
+        assert isinstance(backend.connection, smtplib.SMTP)
+        assert callable(backend.connection.sendmail)
+    finally:
+        backend.close()
+
+
+def test_raw_digest_bytes_say_what_the_plain_fallback_mail_says(regions):
+    """The marker trick assumes Django encodes the digest in plain 7bit/8bit parts, with each
+    marker intact in the To and Message-ID headers and in both bodies: the raw bytes, filled
+    in, must parse to the same mail as the fallback built from mail objects."""
+    from email import message_from_bytes, policy
+
+    now, leden = regions
+    periode = digest.digest_period("wekelijks", now=now)
+    [(member, content)] = digest.build_digests([leden["twente"].pk], periode, now=now).values()
+    template = digest._DigestTemplate(content, periode)
+    assert template.raw_parts is not None, "the digest is no longer in plain 7bit/8bit parts"
+    assert len(template.markers) >= 6  # name and link in both parts, address, Message-ID
+    url = "https://regionet.example/berichten/afmelden/tok:en/"
+    raw = template.mail_for(pk=41, lid=member, url=url, raw=True)
+    fallback = template.mail_for(pk=41, lid=member, url=url, raw=False)
+    assert isinstance(raw, digest._RawMail) and raw.to == member.user.email
+    fast = message_from_bytes(raw.raw, policy=policy.default)
+    plain = message_from_bytes(fallback.message().as_bytes(), policy=policy.default)
+    for header in ("To", "Subject", "Message-ID", "List-Unsubscribe", "Auto-Submitted"):
+        assert str(fast[header]) == str(plain[header]), header
+    assert fast["Message-ID"] == delivery.message_id(41)
+    for part in (text_part, html_part):
+        assert part(fast).replace("\r\n", "\n") == part(plain).replace("\r\n", "\n")
+    assert f"Beste {member.naam}," in text_part(fast) and url in text_part(fast)
+    # A 7bit mail cannot take a non-ASCII name as it is: that member gets the fallback.
+    if template.seven_bit:
+        member.naam = "Zoë"
+        assert not isinstance(
+            template.mail_for(pk=42, lid=member, url=url, raw=True), digest._RawMail
+        )
