@@ -46,7 +46,10 @@ def redis_cache(url: str, settings) -> dict:
 
 def _forget_producer_pool(app) -> None:
     # kombu keeps its pools per broker URL; the app only keeps a reference to the current one.
+    # Its connection pool too (app.control.purge, worker tests): made for whichever URL was
+    # current when first used, a closed port left by an earlier test would stay.
     app.amqp._producer_pool = None
+    app._pool = None
 
 
 @pytest.fixture
