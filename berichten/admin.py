@@ -28,8 +28,9 @@ class VerzendingAdmin(admin.ModelAdmin):
         "aangemaakt_op",
         "verzonden_op",
     ]
-    # The text of a queued account mail holds a secret link: not for the admin to read.
-    exclude = ["tekst", "html"]
+    # The text of a queued mail may hold a secret link: not for the admin to read. Headers and
+    # attachments (a calendar file) are only what the mail carries.
+    exclude = ["tekst", "html", "headers", "bijlagen"]
     actions = ["requeue"]
 
     def has_add_permission(self, request) -> bool:

@@ -126,7 +126,7 @@ def _mails(bijeenkomst: Bijeenkomst, reminders: list[_Reminder]) -> list[Mail]:
     return mails
 
 
-def _not_yet_reminded(bijeenkomst: Bijeenkomst, key: str, reminders: list[_Reminder]) -> list:
+def _not_yet_reminded(key: str, reminders: list[_Reminder]) -> list[_Reminder]:
     """Leave out who has this reminder already (one query): no second rendering every beat,
     and no second reminder to a member whose address changed since."""
     done = Verzending.objects.filter(soort=REMINDER, sleutel=key).values_list("ontvanger", "lid_id")
@@ -164,7 +164,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
             ).values_list("pk", flat=True)
         )
         reminders = reminder_recipients(bijeenkomst, registered_before=bijeenkomst.begin - delta)
-        reminders = _not_yet_reminded(bijeenkomst, key, reminders)
+        reminders = _not_yet_reminded(key, reminders)
         ids = store_mails(kind=REMINDER, key=key, mails=_mails(bijeenkomst, reminders))
         sent += send_queued(sorted({*pending, *ids}))
     return sent
