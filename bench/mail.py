@@ -179,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from berichten import tasks
+    from bijeenkomsten import tasks
     from tests.mailfixtures import free_port
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command

@@ -1,25 +1,9 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import services
 from .models import DigestToestemming, Mailvoorkeur, Verzending
-
-
-@admin.action(description=_("Send reminder now"))
-def send_reminder_now(modeladmin, request, queryset) -> None:
-    """For the meeting admin: remind everyone registered (at most once per meeting per day)."""
-    total = 0
-    with transaction.atomic():
-        for pk in queryset.values_list("pk", flat=True):
-            total += services.send_reminder_now(bijeenkomst_id=pk)
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d reminder queued.", "%(count)d reminders queued.", total)
-        % {"count": total},
-        messages.SUCCESS,
-    )
+from .tasks import enqueue_sending
 
 
 @admin.register(Verzending)
@@ -44,8 +28,9 @@ class VerzendingAdmin(admin.ModelAdmin):
         "aangemaakt_op",
         "verzonden_op",
     ]
-    # The text of a queued account mail holds a secret link: not for the admin to read.
-    exclude = ["tekst", "html"]
+    # The text of a queued mail may hold a secret link: not for the admin to read. Headers and
+    # attachments (a calendar file) are only what the mail carries.
+    exclude = ["tekst", "html", "headers", "bijlagen"]
     actions = ["requeue"]
 
     def has_add_permission(self, request) -> bool:
@@ -53,20 +38,17 @@ class VerzendingAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Try failed mails again"))
     def requeue(self, request, queryset) -> None:
-        from portal.queueing import enqueue_on_commit
-
-        from .tasks import send_mails
-
         with transaction.atomic():
+            # Rows without a subject are claims their domain sends itself (the digest).
             ids = list(
                 queryset.filter(status=Verzending.Status.FAILED)
-                .exclude(soort=Verzending.Soort.DIGEST)
+                .exclude(onderwerp="")
                 .values_list("pk", flat=True)
             )
             Verzending.objects.filter(pk__in=ids).update(
                 status=Verzending.Status.QUEUED, pogingen=0
             )
-            enqueue_on_commit(send_mails, ids)
+            enqueue_sending(ids)
         self.message_user(request, _("%(count)d mails queued again.") % {"count": len(ids)})
 
 

@@ -1,8 +1,11 @@
-"""The mail log and the digest consent.
+"""The outbox (mail log) and the digest consent.
 
 A `Verzending` row is written before a mail is sent and is the claim on that mail: the unique
-constraints below make a second reminder or digest for the same member impossible, whoever
-tries to send it (two beat ticks, two workers, a retried task).
+constraint below makes a second mail with the same kind, recipient and key impossible, whoever
+tries to send it (two beat ticks, two workers, a retried task). What makes a mail unique is the
+domain's business: it puts that in `sleutel` (a reminder "bijeenkomst-12-7d", a digest period).
+`soort` is a free label chosen by the domain app that queues the mail (its template name), so
+a new kind of mail needs no change here.
 """
 
 from __future__ import annotations
@@ -14,29 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-REMINDER = "herinnering"
-DIGEST = "digest"
-
 
 class Verzending(models.Model):
     """One mail to one recipient: queued, then sent or failed."""
-
-    class Soort(models.TextChoices):
-        AANGEMELD = "aangemeld", _("registration confirmed")
-        WACHTLIJST = "wachtlijst", _("placed on waiting list")
-        DOORGESCHOVEN = "doorgeschoven", _("promoted from waiting list")
-        GAST_BEVESTIGEN = "gast_bevestigen", _("guest confirmation link")
-        GEWIJZIGD = "gewijzigd", _("meeting changed")
-        GEANNULEERD = "geannuleerd", _("meeting cancelled")
-        GEACCEPTEERD = "geaccepteerd", _("join request accepted")
-        AFGEWEZEN = "afgewezen", _("join request declined")
-        SCHIL_BESLUIT = "schil_besluit", _("tier move decided")
-        LID_VERTROKKEN = "lid_vertrokken", _("member left (to coordinators)")
-        AANVRAAG = "aanvraag", _("join or tier request (to coordinators)")
-        HERINNERING = REMINDER, _("reminder")
-        DIGEST = DIGEST, _("newsletter digest")
-        DIGEST_BEVESTIGEN = "digest_bevestigen", _("digest opt-in confirmation")
-        ACCOUNT = "account", _("account mail (sign-up, password, address)")
 
     class Status(models.TextChoices):
         QUEUED = "wachtrij", _("queued")
@@ -44,7 +27,8 @@ class Verzending(models.Model):
         FAILED = "mislukt", _("failed")
 
     ontvanger = models.EmailField(_("recipient"))
-    soort = models.CharField(_("kind"), max_length=20, choices=Soort)
+    soort = models.CharField(_("kind"), max_length=40)
+    # Kept for the privacy download and erasure (the mail log to a member) and the admin log.
     bijeenkomst = models.ForeignKey(
         "bijeenkomsten.Bijeenkomst",
         on_delete=models.SET_NULL,
@@ -71,12 +55,16 @@ class Verzending(models.Model):
         ),
     )
     gegevens = models.JSONField(_("data"), default=dict, blank=True)
-    # A mail rendered when it was queued is kept here and sent as it is; the others are
-    # rendered from `soort` and `gegevens` when sent. The text and HTML are cleared once the
-    # mail is sent: they may hold a secret link (address confirmation, password reset).
+    # The mail as rendered when it was queued, sent as it is. The text and HTML are cleared
+    # once the mail is sent: they may hold a secret link (address confirmation, password
+    # reset, a guest's cancel link). A row without a subject is a claim only: its domain
+    # renders and sends it itself (the digest, the departure mail), never the outbox worker.
     onderwerp = models.CharField(_("subject"), max_length=255, blank=True)
     tekst = models.TextField(_("text"), blank=True)
     html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("extra headers"), default=dict, blank=True)
+    # [[filename, base64 content, mimetype], ...]
+    bijlagen = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.QUEUED, db_index=True
     )
@@ -91,24 +79,9 @@ class Verzending(models.Model):
         ordering = ["-aangemaakt_op", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["lid", "bijeenkomst", "sleutel"],
-                condition=Q(soort=REMINDER, lid__isnull=False),
-                name="verzending_reminder_once_per_member",
-            ),
-            models.UniqueConstraint(
-                fields=["ontvanger", "bijeenkomst", "sleutel"],
-                condition=Q(soort=REMINDER, lid__isnull=True),
-                name="verzending_reminder_once_per_guest",
-            ),
-            models.UniqueConstraint(
-                fields=["lid", "sleutel"],
-                condition=Q(soort=DIGEST),
-                name="verzending_digest_once_per_period",
-            ),
-            models.UniqueConstraint(
                 fields=["soort", "ontvanger", "sleutel"],
-                condition=~Q(soort__in=[REMINDER, DIGEST]) & ~Q(sleutel=""),
-                name="verzending_event_mail_once",
+                condition=~Q(sleutel=""),
+                name="verzending_once_per_key",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["wachtrij", "verzonden", "mislukt"]),
@@ -118,7 +91,7 @@ class Verzending(models.Model):
         indexes = [models.Index(fields=["soort", "sleutel"])]
 
     def __str__(self) -> str:
-        return f"{self.get_soort_display()} → {self.ontvanger}"
+        return f"{self.soort} → {self.ontvanger}"
 
 
 class DigestToestemming(models.Model):

@@ -1,45 +1,41 @@
-"""Celery tasks: thin. Each takes ids or keys, and calls a service.
+"""Celery tasks of the outbox: thin. Each takes ids and calls delivery.
 
-All of them are idempotent (a rerun sends only what is still queued), so all of them use
-acks_late: a task lost with a killed worker is delivered again rather than dropped.
+Both are idempotent (a rerun sends only what is still queued), so both use acks_late: a task
+lost with a killed worker is delivered again rather than dropped. RETRY is shared with the
+domain apps' mail tasks (reminders, digests, the departure mail).
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from portal.queueing import enqueue_on_commit
+
+from . import delivery
 
 RETRY = {
-    "autoretry_for": (services.TemporaryMailError,),
+    "autoretry_for": (delivery.TemporaryMailError,),
     "retry_backoff": 30,  # 30 s, 60 s, 120 s … with full jitter
     "retry_backoff_max": 900,  # well below the Redis visibility timeout
     "retry_jitter": True,
-    "max_retries": services.MAX_ATTEMPTS,
+    "max_retries": delivery.MAX_ATTEMPTS,
     "acks_late": True,
 }
+SEND_BATCH = 100
 
 
 @shared_task(**RETRY)
 def send_mails(verzending_ids: list[int]) -> int:
-    return services.send_queued(verzending_ids)
-
-
-@shared_task(**RETRY)
-def send_digest_batch(lid_ids: list[int], periode: str) -> int:
-    return services.send_digest_batch(lid_ids, periode)
-
-
-@shared_task(**RETRY)
-def send_due_reminders() -> int:
-    return services.send_due_reminders()
-
-
-@shared_task(acks_late=True)
-def send_digests() -> int:
-    return services.send_digests()
+    return delivery.send_queued(verzending_ids)
 
 
 @shared_task(**RETRY)
 def retry_stale_mails() -> int:
-    return services.retry_stale_mails()
+    return delivery.retry_stale_mails()
+
+
+def enqueue_sending(ids: list[int]) -> None:
+    """Send these rows from the worker after commit. With the broker down they stay queued
+    and `retry_stale_mails` sends them later: the page that queued them still answers."""
+    for start in range(0, len(ids), SEND_BATCH):
+        enqueue_on_commit(send_mails, ids[start : start + SEND_BATCH])

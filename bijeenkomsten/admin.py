@@ -24,7 +24,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from berichten.admin import send_reminder_now
 from portal.adminscope import (
     ALL_PERMISSIONS,
     NetworkScopedMixin,
@@ -33,6 +32,7 @@ from portal.adminscope import (
 )
 
 from . import services
+from .admin_actions import send_reminder_now
 from .models import Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal, Programmaonderdeel
 from .services import DeleteOutcome
 
@@ -543,8 +543,7 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
         (_("Status"), {"fields": ["geannuleerd", "sequence"]}),
     ]
     inlines = [AanmeldingInline, ProgrammaonderdeelInline, MateriaalInline]
-    # delete_selected: Django's bulk delete, through `services.meeting_delete`; the reminder is
-    # berichten's.
+    # delete_selected: Django's bulk delete, through `services.meeting_delete`.
     actions = ["delete_selected", "cancel_meetings", send_reminder_now]
 
     # Technical fields: the slug follows the title and date, the sequence the calendar.

@@ -21,12 +21,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from berichten.services import queue_registration_mail
 from leden.models import Lid, Lidmaatschap
 from netwerken.models import Netwerk
 from portal.pagecache import bump_content_version
 
-from . import selectors
+from . import mails, selectors
+from .mails import GUEST_CANCEL_SALT, GUEST_TOKEN_SALT
+from .mails import guest_cancel_token as guest_cancel_token
+from .mails import guest_token as guest_token
 from .models import (
     LIVE_STATUSES,
     TAKES_A_PLACE,
@@ -39,7 +41,6 @@ from .models import (
 )
 from .permissions import can_view_meeting
 
-GUEST_TOKEN_SALT = "bijeenkomsten.gast-bevestigen"
 GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
 GUEST_LINK_RENEW_AFTER = timedelta(hours=1)
 WAITING_ORDER = ["-voorrang", "aangemeld_op", "id"]
@@ -136,7 +137,7 @@ def register_for_meeting(
             # registration with its cancel link), at most once a day, to that address only.
             kind = existing.status if existing.bevestigd else "gast_bevestigen"
             today = timezone.localdate(now or timezone.now())
-            queue_registration_mail(existing.pk, kind, again=today.isoformat())
+            mails.queue_registration_mail(existing.pk, kind, again=today.isoformat())
         return existing
 
     if lid is not None:
@@ -176,19 +177,10 @@ def register_for_meeting(
         return existing
 
     if lid is None:
-        queue_registration_mail(aanmelding.pk, "gast_bevestigen")
+        mails.queue_registration_mail(aanmelding.pk, "gast_bevestigen")
     else:
-        queue_registration_mail(aanmelding.pk, aanmelding.status)
+        mails.queue_registration_mail(aanmelding.pk, aanmelding.status)
     return aanmelding
-
-
-def guest_token(aanmelding: Aanmelding) -> str:
-    """The token in a guest's confirmation link: the registration's id, signed and dated.
-
-    It holds no address (links end up in logs, proxies and forwarded mails); the signature
-    binds it to this registration, which keeps the address.
-    """
-    return signing.dumps(aanmelding.pk, salt=GUEST_TOKEN_SALT)
 
 
 def guest_registration_from_token(token: str) -> Aanmelding | None:
@@ -214,15 +206,6 @@ def _guest_registrations(token: str, *, salt: str, max_age: int | None = None):
     )
 
 
-GUEST_CANCEL_SALT = "bijeenkomsten.gast-afmelden"
-
-
-def guest_cancel_token(aanmelding: Aanmelding) -> str:
-    """The token in the cancel link every mail to a guest carries: the signed id, no address,
-    valid as long as the registration is (a guest has no account to cancel from)."""
-    return signing.dumps(aanmelding.pk, salt=GUEST_CANCEL_SALT)
-
-
 def guest_registration_from_cancel_token(token: str) -> Aanmelding | None:
     """The guest registration a cancel link is for, or None if the link is not valid."""
     return _guest_registrations(token, salt=GUEST_CANCEL_SALT).first()
@@ -242,7 +225,7 @@ def confirm_guest_registration(*, aanmelding_id: int, now: datetime | None = Non
     aanmelding.bevestigd = True
     aanmelding.aangemeld_op = now or timezone.now()  # waiting-list order counts from confirmation
     aanmelding.save(update_fields=["status", "bevestigd", "aangemeld_op", "gewijzigd_op"])
-    queue_registration_mail(aanmelding.pk, aanmelding.status)
+    mails.queue_registration_mail(aanmelding.pk, aanmelding.status)
     return aanmelding
 
 
@@ -272,7 +255,7 @@ def promote_from_waiting_list(bijeenkomst: Bijeenkomst) -> list[Aanmelding]:
             break
         aanmelding.status = "aangemeld"
         aanmelding.save(update_fields=["status", "gewijzigd_op"])
-        queue_registration_mail(aanmelding.pk, "doorgeschoven")
+        mails.queue_registration_mail(aanmelding.pk, "doorgeschoven")
         promoted.append(aanmelding)
     return promoted
 
@@ -296,8 +279,8 @@ def waiting_list_position(aanmelding: Aanmelding) -> int | None:
 
 # --- Programme planning (coordinators) ---
 # Writes behind the coordinators' admin: planning, publishing and running meetings. The admin
-# only collects input and calls these; mails are queued through berichten.services inside the
-# transaction (that module queues them once the transaction commits).
+# only collects input and calls these; mails are queued through `mails` inside the
+# transaction (the outbox sends them once the transaction commits).
 
 
 PROPOSAL_INTERVAL = timedelta(weeks=6)
@@ -430,14 +413,12 @@ def meeting_cancel(*, bijeenkomst_id: int) -> bool:
 
     Cancelling a cancelled meeting changes nothing. Returns whether this call cancelled it.
     """
-    from berichten import services as mail
-
     cancelled = Bijeenkomst.objects.filter(pk=bijeenkomst_id, geannuleerd=False).update(
         geannuleerd=True, sequence=F("sequence") + 1, gewijzigd_op=timezone.now()
     )
     if cancelled:
         bump_content_version()  # update() sends no signal
-        mail.queue_meeting_update_mails(bijeenkomst_id, "geannuleerd")
+        mails.queue_meeting_update_mails(bijeenkomst_id, "geannuleerd")
     return bool(cancelled)
 
 
@@ -473,8 +454,6 @@ def meeting_save(
     The cancellation and the SEQUENCE are never taken from the form: only `meeting_cancel`
     changes them. A new meeting of a programme gets a slug and the programme's network.
     """
-    from berichten import services as mail
-
     if programma is not None:
         bijeenkomst.programma = programma
     if not bijeenkomst.slug:
@@ -506,7 +485,7 @@ def meeting_save(
     bijeenkomst.full_clean(exclude=["netwerken", "slug"], validate_unique=False)
     bijeenkomst.save()
     if moved and not bijeenkomst.geannuleerd:
-        mail.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
+        mails.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
     if stored.capaciteit != bijeenkomst.capaciteit:  # promotes only into free places
         meeting_capacity_changed(bijeenkomst_id=bijeenkomst.pk, now=now)
     return bijeenkomst

@@ -243,8 +243,8 @@ CELERY_TASK_ROUTES = {
     name: {"queue": "mail"}
     for name in (
         "berichten.tasks.send_mails",
-        "berichten.tasks.send_digest_batch",
-        "berichten.tasks.send_due_reminders",
+        "bijeenkomsten.tasks.send_digest_batch",
+        "bijeenkomsten.tasks.send_due_reminders",
         "berichten.tasks.retry_stale_mails",
         "leden.tasks.send_departure_mails",
     )
@@ -261,11 +261,14 @@ BERICHTEN_DIGEST_HOUR = env_int("BERICHTEN_DIGEST_HOUR", 7)  # Europe/Amsterdam
 from celery.schedules import crontab  # noqa: E402 (kept next to the schedule it serves)
 
 CELERY_BEAT_SCHEDULE: dict = {
-    "berichten-herinneringen": {"task": "berichten.tasks.send_due_reminders", "schedule": 300.0},
+    "berichten-herinneringen": {
+        "task": "bijeenkomsten.tasks.send_due_reminders",
+        "schedule": 300.0,
+    },
     "berichten-blijven-hangen": {"task": "berichten.tasks.retry_stale_mails", "schedule": 600.0},
     # The digest morning: later runs only send what an earlier run missed.
     "berichten-nieuwsbrief": {
-        "task": "berichten.tasks.send_digests",
+        "task": "bijeenkomsten.tasks.send_digests",
         "schedule": crontab(
             minute="0",
             hour=",".join(str(BERICHTEN_DIGEST_HOUR + h) for h in (0, 2, 4)),

@@ -59,7 +59,7 @@ urlpatterns = [
     path("leden/", include("leden.urls")),
     path("netwerken/", include((bijeenkomsten_urls.network_urlpatterns, "netwerken"))),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
-    path("berichten/", include("berichten.urls")),
+    path("berichten/", include("leden.mail_urls")),
     path("export/", include(_behind_totp(export_urls))),
 ]
 

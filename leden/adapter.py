@@ -13,12 +13,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
+from berichten.outbox import queue_rendered_mail
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # berichten sits above leden: imported when a mail is queued, not with this module.
-        from berichten.services import queue_rendered_mail
-
         request = allauth_context.request  # as DefaultAccountAdapter.send_mail, minus send()
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         message = self.render_mail(template_prefix, email, {**ctx, **context})

@@ -10,9 +10,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berichten.models import Verzending
+from netwerken.models import Netwerk
 from portal.pagecache import bump_content_version
 from portal.queueing import enqueue_on_commit
 
+from . import mails, tasks
+from .mail_preferences import mail_data_of
 from .models import Lid, Lidmaatschap
 
 
@@ -28,8 +32,6 @@ def membership_accept(*, lidmaatschap_id: int, schil: str, today: date | None = 
     Only a pending request can be accepted (a conditional update: two coordinators clicking
     at once send one mail). Returns whether this call accepted it.
     """
-    from berichten import services as mail
-
     _check_schil(schil)
     accepted = Lidmaatschap.objects.filter(
         pk=lidmaatschap_id, status=Lidmaatschap.Status.AANGEVRAAGD
@@ -41,7 +43,7 @@ def membership_accept(*, lidmaatschap_id: int, schil: str, today: date | None = 
     )
     if accepted:
         bump_content_version()  # update() sends no signal; the new member sees more now
-        mail.queue_membership_mail(lidmaatschap_id, "geaccepteerd")
+        mails.queue_membership_mail(lidmaatschap_id, "geaccepteerd")
     return bool(accepted)
 
 
@@ -52,13 +54,11 @@ def membership_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
     The row stays, with status "declined", so the mail task can still load it and the
     member's history shows the request. Returns whether this call declined it.
     """
-    from berichten import services as mail
-
     declined = Lidmaatschap.objects.filter(
         pk=lidmaatschap_id, status=Lidmaatschap.Status.AANGEVRAAGD
     ).update(status=Lidmaatschap.Status.AFGEWEZEN, beeindigd_op=None)
     if declined:
-        mail.queue_membership_mail(lidmaatschap_id, "afgewezen", message)
+        mails.queue_membership_mail(lidmaatschap_id, "afgewezen", message)
     return bool(declined)
 
 
@@ -81,8 +81,6 @@ def membership_change_tier(*, lidmaatschap_id: int, schil: str) -> bool:
 def membership_tier_request(*, lid: Lid, netwerk_id: int, schil: str) -> bool:
     """A member asks to move to the other tier of a network they are active in; the
     network's coordinators decide. Returns whether a request is now pending."""
-    from berichten import services as mail
-
     _check_schil(schil)
     asked = Lidmaatschap.objects.filter(
         lid=lid, netwerk_id=netwerk_id, status=Lidmaatschap.Status.ACTIEF
@@ -91,7 +89,7 @@ def membership_tier_request(*, lid: Lid, netwerk_id: int, schil: str) -> bool:
     pending = list(changed.values_list("pk", flat=True))
     updated = asked.update(gevraagde_schil=schil, schil_gevraagd_op=timezone.now())
     for lidmaatschap_id in pending:
-        mail.queue_request_mail(lidmaatschap_id, tier_move=True)
+        mails.queue_request_mail(lidmaatschap_id, tier_move=True)
     return bool(updated)
 
 
@@ -105,8 +103,6 @@ def _decide_tier_request(lidmaatschap_id: int, *, accept: bool, message: str) ->
     )
     if lidmaatschap is None:
         return False
-    from berichten import services as mail
-
     schil, asked_at = lidmaatschap.gevraagde_schil, lidmaatschap.schil_gevraagd_op
     if accept:
         lidmaatschap.schil = schil
@@ -115,7 +111,7 @@ def _decide_tier_request(lidmaatschap_id: int, *, accept: bool, message: str) ->
     lidmaatschap.save(update_fields=["schil", "gevraagde_schil", "schil_gevraagd_op"])
     if accept:
         _drop_registrations_out_of_sight(lidmaatschap.lid)
-    mail.queue_tier_move_mail(
+    mails.queue_tier_move_mail(
         lidmaatschap,
         accepted=accept,
         schil=schil,
@@ -152,8 +148,6 @@ def lid_create(*, user, naam: str) -> Lid:
 def membership_request(*, lid: Lid, netwerk_id: int, schil: str, motivatie: str) -> Lidmaatschap:
     """Ask to join a network. A pending or active membership is returned unchanged; an ended
     one is reopened as a new request. The network's coordinators are told a request waits."""
-    from berichten import services as mail
-
     _check_schil(schil)
     lidmaatschap, created = Lidmaatschap.objects.select_for_update().get_or_create(
         lid=lid,
@@ -174,7 +168,7 @@ def membership_request(*, lid: Lid, netwerk_id: int, schil: str, motivatie: str)
         lidmaatschap.beeindigd_op = None
         lidmaatschap.save()
     if created or reopened:
-        mail.queue_request_mail(lidmaatschap.pk, tier_move=False)
+        mails.queue_request_mail(lidmaatschap.pk, tier_move=False)
     return lidmaatschap
 
 
@@ -246,7 +240,6 @@ def calendar_token_renew(*, lid: Lid) -> str:
 
 def member_data(*, lid: Lid) -> dict:
     """Everything the portal holds on a member, for the privacy download (AVG art. 15/20)."""
-    from berichten.selectors import mail_data_of
     from bijeenkomsten.models import Aanmelding
 
     user = lid.user
@@ -308,8 +301,6 @@ def _mails_to(user, lid: Lid | None):
     """The mail log rows to this member, also those to an address they had before: what the
     data download shows and what account deletion removes."""
     from django.db.models import Q
-
-    from berichten.models import Verzending
 
     sent_to_them = Q(ontvanger__iexact=user.email) | (Q(lid=lid) if lid is not None else Q())
     return Verzending.objects.filter(sent_to_them)
@@ -375,9 +366,8 @@ def _scrub_admin_log(user, lid: Lid) -> None:
 def _queue_departure_mail(lid: Lid) -> None:
     """Tell the coordinators of the member's networks (pending requests included) that the
     member left the portal. Only the name travels, in the task's arguments: once the
-    account is gone nothing in the database may hold it, so the mail is not logged."""
-    from netwerken.models import Netwerk
-
+    account is gone nothing in the database may hold it, so the mail log keeps the
+    coordinators' addresses and the networks, never the name (see mails.send_departure_mails)."""
     netwerk_ids = list(
         lid.lidmaatschappen.filter(
             status__in=[Lidmaatschap.Status.AANGEVRAAGD, Lidmaatschap.Status.ACTIEF]
@@ -391,7 +381,5 @@ def _queue_departure_mail(lid: Lid) -> None:
     )
     if not coordinator_ids:
         return
-    from . import tasks
-
     vertrek = secrets.token_hex(8)  # one departure: a retried task mails nobody twice
     enqueue_on_commit(tasks.send_departure_mails, lid.naam, coordinator_ids, netwerk_ids, vertrek)

@@ -1,5 +1,5 @@
 """Celery tasks: thin. Each takes ids (or what is left once the rows are gone) and calls a
-service."""
+module."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import secrets
 
 from celery import shared_task
 
-from berichten import services as mail
 from berichten.tasks import RETRY
+
+from . import mails
 
 
 @shared_task(**RETRY)
 def send_departure_mails(
     naam: str, coordinator_ids: list[int], netwerk_ids: list[int], vertrek: str = ""
 ) -> int:
-    return mail.send_departure_mails(
+    return mails.send_departure_mails(
         naam=naam,
         coordinator_ids=coordinator_ids,
         netwerk_ids=netwerk_ids,

@@ -45,8 +45,3 @@ def render_mail(
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
-
-
-def send_mail(name: str, context: Mapping[str, Any], *, to: str | list[str], **kwargs) -> None:
-    """Render and send at once; errors propagate so the caller can retry or record them."""
-    render_mail(name, context, to=to, **kwargs).send(fail_silently=False)

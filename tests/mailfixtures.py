@@ -111,14 +111,14 @@ def html_part(message: EmailMessage) -> str:
 
 
 def send_without_claim(pk: int, message, connection) -> bool:
-    """berichten.services._send_one minus its claim: no conditional UPDATE, so no row lock."""
+    """berichten.delivery._send_one minus its claim: no conditional UPDATE, so no row lock."""
     from django.utils import timezone
 
-    from berichten import services
+    from berichten import delivery
     from berichten.models import Verzending
 
     message.connection = connection
-    message.extra_headers.setdefault("Message-ID", services.message_id(pk))
+    message.extra_headers.setdefault("Message-ID", delivery.message_id(pk))
     message.send(fail_silently=False)
     Verzending.objects.filter(pk=pk).update(status="verzonden", verzonden_op=timezone.now())
     return True
@@ -130,10 +130,10 @@ def run_worker_without_claim(argv: list[str]) -> None:
     import django
 
     django.setup()
-    from berichten import services
+    from berichten import delivery
     from config.celery import app
 
-    services._send_one = send_without_claim
+    delivery._send_one = send_without_claim
     app.worker_main(["worker", *argv])
 
 

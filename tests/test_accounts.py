@@ -140,11 +140,11 @@ def test_data_download_holds_profile_memberships_and_registrations(client, kern_
 
 
 def test_data_download_holds_digest_consent_and_mail_preferences(client, kern_twente, twente):
-    from berichten import services as mail
+    from leden import digest_consent, mail_preferences
 
     lid = kern_twente.lid
-    mail.digest_request(lid=lid, frequentie="wekelijks", via="profiel")
-    mail.mail_preferences_save(lid=lid, keuzes={twente.pk: (False, "nooit")})
+    digest_consent.digest_request(lid=lid, frequentie="wekelijks", via="profiel")
+    mail_preferences.mail_preferences_save(lid=lid, keuzes={twente.pk: (False, "nooit")})
     client.force_login(kern_twente)
     data = client.get(reverse("leden:gegevens")).json()
     [consent] = data["nieuwsbrief_toestemmingen"]

@@ -31,7 +31,7 @@ def mails(monkeypatch):
     """What the admin asked berichten to queue (that module sends after commit)."""
     calls: list[tuple] = []
     monkeypatch.setattr(
-        "berichten.services.queue_meeting_update_mails", lambda *args: calls.append(args)
+        "bijeenkomsten.mails.queue_meeting_update_mails", lambda *args: calls.append(args)
     )
     return calls
 

@@ -429,9 +429,7 @@ def test_member_page_lists_only_own_network_memberships(coordinator_client, worl
 
 def test_accepting_a_join_request_queues_a_mail(coordinator_client, world, monkeypatch):
     calls = []
-    monkeypatch.setattr(
-        "berichten.services.queue_membership_mail", lambda *args: calls.append(args)
-    )
+    monkeypatch.setattr("leden.mails.queue_membership_mail", lambda *args: calls.append(args))
     request = world["twente"]["leden.lidmaatschap"]
     coordinator_client.post(
         url("leden.lidmaatschap", "changelist"),

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import portal.cache
-from berichten import services as mail_services
+from berichten import delivery, outbox
 from berichten.models import Verzending
 from bijeenkomsten.models import Aanmelding
 from leden.models import User
@@ -46,7 +46,10 @@ def redis_cache(url: str, settings) -> dict:
 
 def _forget_producer_pool(app) -> None:
     # kombu keeps its pools per broker URL; the app only keeps a reference to the current one.
+    # Its connection pool too (app.control.purge, worker tests): made for whichever URL was
+    # current when first used, a closed port left by an earlier test would stay.
     app.amqp._producer_pool = None
+    app._pool = None
 
 
 @pytest.fixture
@@ -300,13 +303,13 @@ def smtp_later(settings):
 def deliver_when_smtp_is_back(smtp_later, row: Verzending) -> None:
     """The worker's first try fails on the dead SMTP server; the periodic retry, once the
     server is up, sends the row."""
-    with pytest.raises(mail_services.TemporaryMailError):
-        mail_services.send_queued([row.pk])
+    with pytest.raises(delivery.TemporaryMailError):
+        delivery.send_queued([row.pk])
     row.refresh_from_db()
     assert row.status == Verzending.Status.QUEUED and row.tekst
     smtp_later.start()
-    later = timezone.now() + mail_services.STALE_AFTER + timedelta(minutes=1)
-    assert mail_services.retry_stale_mails(now=later) == 1
+    later = timezone.now() + delivery.STALE_AFTER + timedelta(minutes=1)
+    assert delivery.retry_stale_mails(now=later) == 1
     row.refresh_from_db()
     assert row.status == Verzending.Status.SENT
     assert row.tekst == row.html == ""  # the secret link is not kept once sent
@@ -324,7 +327,7 @@ def test_sign_up_with_smtp_down_succeeds_and_the_mail_follows(
         )
     assert response.status_code == 302
     row = Verzending.objects.get(ontvanger="zonder.smtp@example.org")
-    assert row.soort == Verzending.Soort.ACCOUNT
+    assert row.soort == outbox.ACCOUNT
     deliver_when_smtp_is_back(smtp_later, row)
 
     (message,) = smtp_later.to("zonder.smtp@example.org")
@@ -343,7 +346,7 @@ def test_password_reset_with_smtp_down_succeeds_and_the_mail_follows(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_reset_password"), {"email": kern_twente.email})
     assert response.status_code == 302
-    row = Verzending.objects.get(ontvanger=kern_twente.email, soort=Verzending.Soort.ACCOUNT)
+    row = Verzending.objects.get(ontvanger=kern_twente.email, soort=outbox.ACCOUNT)
     deliver_when_smtp_is_back(smtp_later, row)
 
     (message,) = smtp_later.to(kern_twente.email)

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from berichten import services as mail
-from bijeenkomsten import services
+from bijeenkomsten import reminders, services
 from bijeenkomsten.models import Aanmelding
 from tests import factories, mailfixtures
 from tests.mailfixtures import html_part, text_part
@@ -43,7 +42,7 @@ def test_every_mail_to_a_guest_carries_a_cancel_link_that_works(
     with django_capture_on_commit_callbacks(execute=True):
         waiting = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=kern_twente.lid)
     assert waiting.status == "wachtlijst"
-    mail.send_due_reminders(now=begin - timedelta(days=6))
+    reminders.send_due_reminders(now=begin - timedelta(days=6))
     to_guest = smtp.to("gast@example.org")
     kinds = [message["Subject"] for message in to_guest]
     assert len(to_guest) == 3, kinds  # the confirmation link, "registered", the reminder

@@ -16,9 +16,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from berichten import services
+from berichten import delivery
 from berichten.models import DigestToestemming, Verzending
+from bijeenkomsten import digest, reminders
+from bijeenkomsten import mails as meeting_mails
+from bijeenkomsten import tasks as meeting_tasks
 from bijeenkomsten.ics import meeting_calendar
+from leden import digest_consent
+from leden import mails as member_mails
 from leden.models import Lid
 from tests import factories, mailfixtures
 from tests.mailfixtures import html_part, text_part
@@ -54,7 +59,7 @@ def test_registration_confirmation_has_text_html_ics_and_auto_submitted(
     bijeenkomst = factories.BijeenkomstFactory(titel="Casuïstiek", netwerken=[twente])
     aanmelding = factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=kern_twente.lid)
     with django_capture_on_commit_callbacks(execute=True):
-        services.queue_registration_mail(aanmelding.pk, "aangemeld")
+        meeting_mails.queue_registration_mail(aanmelding.pk, "aangemeld")
 
     [message] = smtp.messages
     assert message["Auto-Submitted"] == "auto-generated"
@@ -74,7 +79,7 @@ def test_plain_text_and_subject_are_not_html_escaped(
     bijeenkomst = factories.BijeenkomstFactory(titel="Kaas & Wijn 'n avond", netwerken=[twente])
     aanmelding = factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=kern_twente.lid)
     with django_capture_on_commit_callbacks(execute=True):
-        services.queue_registration_mail(aanmelding.pk, "aangemeld")
+        meeting_mails.queue_registration_mail(aanmelding.pk, "aangemeld")
     [message] = smtp.messages
     assert message["Subject"] == "Aanmelding bevestigd: Kaas & Wijn 'n avond"
     assert "Kaas & Wijn 'n avond" in text_part(message)
@@ -86,7 +91,7 @@ def test_a_queued_mail_is_not_sent_when_the_transaction_rolls_back(
 ):
     aanmelding = factories.AanmeldingFactory(lid=kern_twente.lid)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.queue_registration_mail(aanmelding.pk, "wachtlijst")
+        meeting_mails.queue_registration_mail(aanmelding.pk, "wachtlijst")
     assert len(callbacks) == 1  # queued only on commit
     assert smtp.messages == []
 
@@ -112,8 +117,8 @@ def test_meeting_change_mails_each_live_registrant_once_per_version(
         bijeenkomst=bijeenkomst, lid=betrokken_twente.lid, status="geannuleerd"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
-        services.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")  # same version
+        meeting_mails.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
+        meeting_mails.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")  # same version
     assert smtp.recipients() == [kern_twente.email]
 
 
@@ -122,7 +127,7 @@ def test_declined_join_request_mail_carries_the_coordinators_message(
 ):
     lidmaatschap = factories.LidmaatschapFactory(netwerk=twente, status="aangevraagd")
     with django_capture_on_commit_callbacks(execute=True):
-        services.queue_membership_mail(lidmaatschap.pk, "afgewezen", "De kern is vol.")
+        member_mails.queue_membership_mail(lidmaatschap.pk, "afgewezen", "De kern is vol.")
     [message] = smtp.messages
     assert "De kern is vol." in text_part(message)
     assert "Regionetwerk Twente" in message["Subject"]
@@ -137,7 +142,7 @@ def test_permanent_smtp_error_marks_the_mail_failed(
     smtp.on_message = lambda message: "550 5.1.1 No such user"
     aanmelding = factories.AanmeldingFactory(lid=kern_twente.lid)
     with django_capture_on_commit_callbacks(execute=True):
-        services.queue_registration_mail(aanmelding.pk, "aangemeld")
+        meeting_mails.queue_registration_mail(aanmelding.pk, "aangemeld")
     verzending = Verzending.objects.get()
     assert verzending.status == "mislukt" and "No such user" in verzending.fout
 
@@ -145,15 +150,15 @@ def test_permanent_smtp_error_marks_the_mail_failed(
 def test_temporary_smtp_error_keeps_the_mail_queued_for_a_retry(smtp, kern_twente):
     smtp.on_message = lambda message: "451 4.3.0 Try again later"
     aanmelding = factories.AanmeldingFactory(lid=kern_twente.lid)
-    services.queue_registration_mail(aanmelding.pk, "aangemeld")
+    meeting_mails.queue_registration_mail(aanmelding.pk, "aangemeld")
     verzending = Verzending.objects.get()
-    with pytest.raises(services.TemporaryMailError):
-        services.send_queued([verzending.pk])
+    with pytest.raises(delivery.TemporaryMailError):
+        delivery.send_queued([verzending.pk])
     verzending.refresh_from_db()
     assert (verzending.status, verzending.pogingen) == ("wachtrij", 1)
 
     smtp.on_message = None  # the retry succeeds
-    assert services.send_queued([verzending.pk]) == 1
+    assert delivery.send_queued([verzending.pk]) == 1
     verzending.refresh_from_db()
     assert verzending.status == "verzonden"
 
@@ -162,9 +167,9 @@ def test_unreachable_smtp_server_is_a_temporary_error(settings, kern_twente):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     aanmelding = factories.AanmeldingFactory(lid=kern_twente.lid)
-    services.queue_registration_mail(aanmelding.pk, "aangemeld")
-    with pytest.raises(services.TemporaryMailError):
-        services.send_queued(Verzending.objects.values_list("pk", flat=True))
+    meeting_mails.queue_registration_mail(aanmelding.pk, "aangemeld")
+    with pytest.raises(delivery.TemporaryMailError):
+        delivery.send_queued(Verzending.objects.values_list("pk", flat=True))
 
 
 # --- Reminders ------------------------------------------------------------------------------
@@ -184,11 +189,11 @@ def test_reminders_go_at_seven_days_and_one_day_once_each(
         bijeenkomst=bijeenkomst, lid=None, gast_email="gast@example.org", gast_naam="Gast"
     )
 
-    assert services.send_due_reminders(now=begin - timedelta(days=8)) == 0
-    assert services.send_due_reminders(now=begin - timedelta(days=6)) == 2
-    assert services.send_due_reminders(now=begin - timedelta(days=5)) == 0  # not twice
-    assert services.send_due_reminders(now=begin - timedelta(hours=20)) == 2
-    assert services.send_due_reminders(now=begin - timedelta(minutes=30)) == 0  # no 1h offline
+    assert reminders.send_due_reminders(now=begin - timedelta(days=8)) == 0
+    assert reminders.send_due_reminders(now=begin - timedelta(days=6)) == 2
+    assert reminders.send_due_reminders(now=begin - timedelta(days=5)) == 0  # not twice
+    assert reminders.send_due_reminders(now=begin - timedelta(hours=20)) == 2
+    assert reminders.send_due_reminders(now=begin - timedelta(minutes=30)) == 0  # no 1h offline
     assert sorted(smtp.recipients()) == sorted([kern_twente.email, "gast@example.org"] * 2)
     assert "Herinnering: " in smtp.messages[0]["Subject"]
 
@@ -203,10 +208,10 @@ def test_online_session_also_reminds_an_hour_before_with_the_join_link(smtp, twe
         online_link="https://meet.example.org/safari",
     )
     factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=kern_twente.lid)
-    assert services.send_due_reminders(now=begin - timedelta(minutes=50)) == 1
+    assert reminders.send_due_reminders(now=begin - timedelta(minutes=50)) == 1
     [message] = smtp.messages
     assert "https://meet.example.org/safari" in text_part(message)
-    assert Verzending.objects.get().sleutel == "1h"
+    assert Verzending.objects.get().sleutel == f"bijeenkomst-{bijeenkomst.pk}-1h"
 
 
 def test_core_only_meeting_reminds_all_active_core_members_to_register_or_send_apologies(
@@ -218,7 +223,7 @@ def test_core_only_meeting_reminds_all_active_core_members_to_register_or_send_a
         bijeenkomst=bijeenkomst, lid=coordinator_twente.lid, status="geannuleerd"
     )  # apologies sent
     ended = factories.LidmaatschapFactory(netwerk=twente, schil="kern", status="beeindigd")
-    services.send_due_reminders(now=begin - timedelta(days=2))
+    reminders.send_due_reminders(now=begin - timedelta(days=2))
     assert smtp.recipients() == [kern_twente.email]
     assert "Kom je ook?" in smtp.messages[0]["Subject"]
     assert ended.lid.user.email not in smtp.recipients()
@@ -230,8 +235,8 @@ def test_send_reminder_now_from_the_admin_is_at_most_once_a_day(
     bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente])
     factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=kern_twente.lid)
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_reminder_now(bijeenkomst_id=bijeenkomst.pk)
-        services.send_reminder_now(bijeenkomst_id=bijeenkomst.pk)
+        reminders.send_reminder_now(bijeenkomst_id=bijeenkomst.pk)
+        reminders.send_reminder_now(bijeenkomst_id=bijeenkomst.pk)
     assert smtp.recipients() == [kern_twente.email]
 
 
@@ -276,7 +281,7 @@ def regions(twente, rotterdam):
 
 def run_digest(now: datetime, django_capture_on_commit_callbacks) -> int:
     with django_capture_on_commit_callbacks(execute=True):
-        return services.send_digests(now=now)
+        return meeting_tasks.queue_digests(now=now)
 
 
 def test_digest_content_differs_for_twente_and_limburg_and_nothing_new_sends_nothing(
@@ -316,9 +321,9 @@ def test_digest_only_with_confirmed_consent_and_only_on_digest_morning(
 
 def test_digest_batch_uses_a_constant_number_of_queries(smtp, regions, twente):
     now, leden = regions
-    periode = services.digest_period("wekelijks", now=now)
+    periode = digest.digest_period("wekelijks", now=now)
     with CaptureQueriesContext(connection) as small:
-        services.build_digests([leden["twente"].pk], periode, now=now)
+        digest.build_digests([leden["twente"].pk], periode, now=now)
     many = [leden["twente"].pk]
     for _ in range(25):
         lid = factories.LidFactory()
@@ -326,7 +331,7 @@ def test_digest_batch_uses_a_constant_number_of_queries(smtp, regions, twente):
         consent(lid)
         many.append(lid.pk)
     with CaptureQueriesContext(connection) as large:
-        digests = services.build_digests(many, periode, now=now)
+        digests = digest.build_digests(many, periode, now=now)
     assert len(digests) == 26
     assert len(large) == len(small)
 
@@ -355,13 +360,13 @@ def test_one_click_unsubscribe_without_cookies_stops_the_digest_but_not_reminder
     begin = now + timedelta(days=9)
     bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente], begin=begin)
     factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=lid)
-    services.send_due_reminders(now=begin - timedelta(hours=12))
+    reminders.send_due_reminders(now=begin - timedelta(hours=12))
     assert len(smtp.to(lid.user.email)) == 1  # the reminder still comes
 
 
 def test_unsubscribe_get_changes_nothing_and_a_tampered_token_is_404(client, kern_twente):
     toestemming = consent(kern_twente.lid)
-    token = services.unsubscribe_token(toestemming)
+    token = digest_consent.unsubscribe_token(toestemming.sleutel)
     assert str(kern_twente.lid.pk) not in token.split(":")[0] or len(token) > 30
 
     response = client.get(f"/berichten/afmelden/{token}/")
@@ -435,14 +440,14 @@ def test_reminder_offsets_and_digest_morning_come_from_the_settings(settings, tw
     settings.BERICHTEN_DIGEST_WEEKDAY, settings.BERICHTEN_DIGEST_HOUR = 2, 9
     fysiek = factories.BijeenkomstFactory(netwerken=[twente])
     online = factories.BijeenkomstFactory(netwerken=[twente], soort="online", locatie="")
-    assert [label for label, _delta in services.reminder_offsets(fysiek)] == ["3d"]
-    assert [label for label, _delta in services.reminder_offsets(online)] == ["2h"]
+    assert [label for label, _delta in reminders.reminder_offsets(fysiek)] == ["3d"]
+    assert [label for label, _delta in reminders.reminder_offsets(online)] == ["2h"]
 
     monday = next_monday_morning()
     wednesday = monday + timedelta(days=2)
-    assert services.digest_period("wekelijks", now=monday) is None
-    assert services.digest_period("wekelijks", now=wednesday.replace(hour=8)) is None
-    assert services.digest_period("wekelijks", now=wednesday.replace(hour=9)) is not None
+    assert digest.digest_period("wekelijks", now=monday) is None
+    assert digest.digest_period("wekelijks", now=wednesday.replace(hour=8)) is None
+    assert digest.digest_period("wekelijks", now=wednesday.replace(hour=9)) is not None
 
 
 @pytest.mark.parametrize("naam", ["Jan Jansen", "Zoë & <Co>"])
@@ -469,7 +474,7 @@ def test_digests_built_once_per_content_carry_each_members_own_name_address_and_
     assert tweede_mail["Message-ID"] == f"<verzending-{verzending.pk}@regionet>"
     links = {str(m["List-Unsubscribe"]).strip("<> ") for m in (eerste_mail, tweede_mail)}
     assert len(links) == 2
-    token = services.unsubscribe_token(DigestToestemming.objects.get(lid=tweede))
+    token = digest_consent.unsubscribe_token(DigestToestemming.objects.get(lid=tweede).sleutel)
     url = str(tweede_mail["List-Unsubscribe"]).strip("<> ")
     assert url.endswith(f"/berichten/afmelden/{token}/")
     assert url in text_part(tweede_mail) and url in html_part(tweede_mail)
@@ -496,19 +501,73 @@ def test_prebuilt_digest_refused_for_good_is_marked_failed_and_a_temporary_refus
     smtp, regions
 ):
     now, leden = regions
-    periode = services.digest_period("wekelijks", now=now)
+    periode = digest.digest_period("wekelijks", now=now)
     gone, busy = leden["twente"], leden["limburg"]
     smtp.on_message = lambda message: "550 5.1.1 No such user"
-    assert services.send_digest_batch([gone.pk], periode, now=now) == 0
+    assert digest.send_digest_batch([gone.pk], periode, now=now) == 0
     assert Verzending.objects.get(lid=gone).status == "mislukt"
 
     smtp.on_message = lambda message: "451 4.3.0 Try again later"
-    with pytest.raises(services.TemporaryMailError):
-        services.send_digest_batch([gone.pk, busy.pk], periode, now=now)
+    with pytest.raises(delivery.TemporaryMailError):
+        digest.send_digest_batch([gone.pk, busy.pk], periode, now=now)
     verzending = Verzending.objects.get(lid=busy)
     assert (verzending.status, verzending.pogingen) == ("wachtrij", 1)
 
     smtp.on_message = None  # the task's retry
-    assert services.send_digest_batch([gone.pk, busy.pk], periode, now=now) == 1
+    assert digest.send_digest_batch([gone.pk, busy.pk], periode, now=now) == 1
     assert [m["To"] for m in smtp.messages] == [busy.user.email]
     assert Verzending.objects.get(lid=busy).status == "verzonden"
+
+
+# --- What the digest's raw-bytes fast path relies on ---------------------------------------
+
+
+def test_the_smtp_backend_still_has_the_smtplib_connection_the_raw_digest_sends_over(smtp):
+    """bijeenkomsten.digest._RawMail sends pre-encoded bytes with
+    `EmailBackend().connection.sendmail(from, [to], raw)`: Django keeps an smtplib.SMTP there."""
+    import smtplib
+
+    from django.core.mail import get_connection
+    from django.core.mail.backends.smtp import EmailBackend
+
+    backend = get_connection()
+    assert isinstance(backend, EmailBackend)
+    assert backend.connection_class is smtplib.SMTP
+    assert backend.open() is True
+    try:
+        assert isinstance(backend.connection, smtplib.SMTP)
+        assert callable(backend.connection.sendmail)
+    finally:
+        backend.close()
+
+
+def test_raw_digest_bytes_say_what_the_plain_fallback_mail_says(regions):
+    """The marker trick assumes Django encodes the digest in plain 7bit/8bit parts, with each
+    marker intact in the To and Message-ID headers and in both bodies: the raw bytes, filled
+    in, must parse to the same mail as the fallback built from mail objects."""
+    from email import message_from_bytes, policy
+
+    now, leden = regions
+    periode = digest.digest_period("wekelijks", now=now)
+    [(member, content)] = digest.build_digests([leden["twente"].pk], periode, now=now).values()
+    template = digest._DigestTemplate(content, periode)
+    assert template.raw_parts is not None, "the digest is no longer in plain 7bit/8bit parts"
+    assert len(template.markers) >= 6  # name and link in both parts, address, Message-ID
+    url = "https://regionet.example/berichten/afmelden/tok:en/"
+    raw = template.mail_for(pk=41, lid=member, url=url, raw=True)
+    fallback = template.mail_for(pk=41, lid=member, url=url, raw=False)
+    assert isinstance(raw, digest._RawMail) and raw.to == member.user.email
+    fast = message_from_bytes(raw.raw, policy=policy.default)
+    plain = message_from_bytes(fallback.message().as_bytes(), policy=policy.default)
+    for header in ("To", "Subject", "Message-ID", "List-Unsubscribe", "Auto-Submitted"):
+        assert str(fast[header]) == str(plain[header]), header
+    assert fast["Message-ID"] == delivery.message_id(41)
+    for part in (text_part, html_part):
+        assert part(fast).replace("\r\n", "\n") == part(plain).replace("\r\n", "\n")
+    assert f"Beste {member.naam}," in text_part(fast) and url in text_part(fast)
+    # A 7bit mail cannot take a non-ASCII name as it is: that member gets the fallback.
+    if template.seven_bit:
+        member.naam = "Zoë"
+        assert not isinstance(
+            template.mail_for(pk=42, lid=member, url=url, raw=True), digest._RawMail
+        )

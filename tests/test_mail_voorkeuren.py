@@ -13,8 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from berichten import services
 from berichten.models import DigestToestemming, Mailvoorkeur
+from bijeenkomsten import digest, reminders
+from bijeenkomsten import tasks as meeting_tasks
+from leden import mail_preferences
 from leden.models import Lid
 from tests import factories, mailfixtures
 from tests.mailfixtures import text_part
@@ -67,7 +69,7 @@ def test_reminders_off_for_twente_but_on_for_rotterdam_send_only_the_rotterdam_r
     registered_for(beide, rotterdam, "Intervisie Rotterdam", begin)
     kies(beide, twente, herinneringen=False)
 
-    assert services.send_due_reminders(now=begin - timedelta(hours=20)) == 1
+    assert reminders.send_due_reminders(now=begin - timedelta(hours=20)) == 1
     [message] = smtp.messages
     assert "Intervisie Rotterdam" in message["Subject"]
 
@@ -81,7 +83,7 @@ def test_a_choice_for_a_network_overrides_reminders_switched_off_in_the_profile(
     registered_for(beide, rotterdam, "Intervisie Rotterdam", begin)
     kies(beide, rotterdam, herinneringen=True)
 
-    services.send_due_reminders(now=begin - timedelta(hours=20))
+    reminders.send_due_reminders(now=begin - timedelta(hours=20))
     [message] = smtp.messages
     assert "Intervisie Rotterdam" in message["Subject"]
 
@@ -92,7 +94,7 @@ def test_core_only_invitation_respects_reminders_switched_off_for_that_network(
     begin = timezone.now() + timedelta(days=3)
     factories.BijeenkomstFactory(netwerken=[twente], begin=begin, doelgroep="kern")
     kies(kern_twente.lid, twente, herinneringen=False)
-    services.send_due_reminders(now=begin - timedelta(days=2))
+    reminders.send_due_reminders(now=begin - timedelta(days=2))
     assert smtp.recipients() == [coordinator_twente.email]
 
 
@@ -105,9 +107,9 @@ def test_meeting_of_two_networks_reminds_a_member_who_wants_reminders_from_one_o
         bijeenkomst=bijeenkomst, lid=beide, aangemeld_op=begin - timedelta(days=30)
     )
     kies(beide, twente, herinneringen=False)
-    assert services.send_due_reminders(now=begin - timedelta(hours=20)) == 1
+    assert reminders.send_due_reminders(now=begin - timedelta(hours=20)) == 1
     kies(beide, rotterdam, herinneringen=False)
-    assert services.send_reminder_now(bijeenkomst_id=bijeenkomst.pk) == 0
+    assert reminders.send_reminder_now(bijeenkomst_id=bijeenkomst.pk) == 0
 
 
 def test_reminder_selection_takes_the_same_queries_for_one_or_many_members_with_choices(
@@ -117,7 +119,7 @@ def test_reminder_selection_takes_the_same_queries_for_one_or_many_members_with_
     bijeenkomst = registered_for(kern_twente.lid, twente, "Thema", begin)
     kies(kern_twente.lid, twente, herinneringen=False)
     with CaptureQueriesContext(connection) as one:
-        rows = services._reminder_rows(bijeenkomst, "1d", registered_before=None)
+        rows = reminders.reminder_recipients(bijeenkomst, registered_before=None)
     assert rows == []
     for i in range(20):
         lid = factories.LidFactory()
@@ -125,7 +127,7 @@ def test_reminder_selection_takes_the_same_queries_for_one_or_many_members_with_
         factories.AanmeldingFactory(bijeenkomst=bijeenkomst, lid=lid)
         kies(lid, twente, herinneringen=i % 2 == 0)
     with CaptureQueriesContext(connection) as many:
-        rows = services._reminder_rows(bijeenkomst, "1d", registered_before=None)
+        rows = reminders.reminder_recipients(bijeenkomst, registered_before=None)
     assert len(rows) == 10
     assert len(many) == len(one)
 
@@ -142,7 +144,7 @@ def consent(lid: Lid, frequentie: str) -> None:
 
 def digest_texts(smtp, now, lid, django_capture_on_commit_callbacks) -> list[str]:
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_digests(now=now)
+        meeting_tasks.queue_digests(now=now)
     return [text_part(m) for m in smtp.to(lid.user.email)]
 
 
@@ -187,10 +189,10 @@ def test_monthly_choice_for_one_network_moves_it_to_the_monthly_digest(
     consent(beide, "wekelijks")
     kies(beide, rotterdam, nieuwsbrief="maandelijks")
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_digests(now=now)
+        meeting_tasks.queue_digests(now=now)
     subjects = {m["Subject"]: text_part(m) for m in smtp.to(beide.user.email)}
-    weekly = services.digest_period("wekelijks", now=now)
-    monthly = services.digest_period("maandelijks", now=now)
+    weekly = digest.digest_period("wekelijks", now=now)
+    monthly = digest.digest_period("maandelijks", now=now)
     assert len(subjects) == 2  # the weekly one and the monthly one
     [weekly_text] = [text for subject, text in subjects.items() if weekly in subject]
     [monthly_text] = [text for subject, text in subjects.items() if monthly in subject]
@@ -210,7 +212,7 @@ def test_a_choice_per_network_sends_no_digest_without_confirmed_consent(
 def test_digest_batch_with_choices_uses_a_constant_number_of_queries(twente, rotterdam):
     now = monday_morning(first_of_month=False)
     meetings(twente, rotterdam, now)
-    periode = services.digest_period("wekelijks", now=now)
+    periode = digest.digest_period("wekelijks", now=now)
 
     def member(i: int) -> int:
         lid = factories.LidFactory()
@@ -222,10 +224,10 @@ def test_digest_batch_with_choices_uses_a_constant_number_of_queries(twente, rot
 
     first = [member(0)]
     with CaptureQueriesContext(connection) as one:
-        services.build_digests(first, periode, now=now)
+        digest.build_digests(first, periode, now=now)
     many = first + [member(i) for i in range(1, 21)]
     with CaptureQueriesContext(connection) as large:
-        digests = services.build_digests(many, periode, now=now)
+        digests = digest.build_digests(many, periode, now=now)
     assert len(large) == len(one)
     titles = [[b.titel for b in content.eigen] for _lid, content in digests.values()]
     assert titles.count(["Rotterdam thema"]) == 11 and titles.count(["Twente thema"]) == 10
@@ -293,7 +295,9 @@ def test_invalid_choice_saves_nothing_and_shows_the_form_again(client, beide, tw
 
 def test_choices_are_only_for_networks_of_active_memberships(beide, lid_rotterdam, twente):
     with pytest.raises(ValueError):
-        services.mail_preferences_save(lid=lid_rotterdam.lid, keuzes={twente.pk: (False, "nooit")})
+        mail_preferences.mail_preferences_save(
+            lid=lid_rotterdam.lid, keuzes={twente.pk: (False, "nooit")}
+        )
     assert Mailvoorkeur.objects.count() == 0
 
 
@@ -313,11 +317,9 @@ def test_preferences_page_tells_a_member_without_consent_how_to_subscribe(client
 
 
 def test_mail_data_for_the_privacy_download_holds_consents_and_choices(beide, twente):
-    from berichten import selectors
-
     consent(beide, "wekelijks")
     kies(beide, twente, herinneringen=False, nieuwsbrief="nooit")
-    data = selectors.mail_data_of(beide)
+    data = mail_preferences.mail_data_of(beide)
     [toestemming] = data["nieuwsbrief_toestemmingen"]
     assert toestemming["frequentie"] == "wekelijks" and toestemming["bevestigd_op"] is not None
     [keuze] = data["mailvoorkeuren"]

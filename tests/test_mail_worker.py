@@ -23,8 +23,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from berichten import tasks
 from berichten.models import DigestToestemming, Verzending
+from bijeenkomsten import tasks
 from leden.models import Lid, Lidmaatschap, User
 from tests import factories, mailfixtures
 

@@ -1,6 +1,7 @@
 """Digest opt-in, confirmation, one-click unsubscribe and mail preferences per network.
 
-The logic is in services (writes) and selectors (reads).
+The logic is in `digest_consent` and `mail_preferences`. The pages keep their /berichten/
+paths and URL names (namespace "berichten", see mail_urls).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from leden.models import Lid
+from berichten.models import Mailvoorkeur
 from portal.headers import personal_data
 
-from . import selectors, services
-from .models import Mailvoorkeur
+from . import digest_consent, mail_preferences
+from .models import Lid
 
 
 class DigestForm(forms.Form):
@@ -28,7 +29,7 @@ class DigestForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Lid.Digest.WEEKLY,
     )
-    akkoord = forms.BooleanField(label=services.CONSENT_TEXT, required=True)
+    akkoord = forms.BooleanField(label=digest_consent.CONSENT_TEXT, required=True)
 
 
 def _get_lid_for_user(request: HttpRequest) -> Lid:
@@ -53,7 +54,7 @@ class NetwerkVoorkeurForm(forms.Form):
 def mail_preferences_view(request: HttpRequest) -> HttpResponse:
     """Reminders and digest per network; the profile's choice is the default."""
     lid = _get_lid_for_user(request)
-    keuzes = selectors.mail_choices(lid)
+    keuzes = mail_preferences.mail_choices(lid)
     forms_ = [
         (
             keuze,
@@ -68,13 +69,17 @@ def mail_preferences_view(request: HttpRequest) -> HttpResponse:
     valid = [form.is_valid() for _keuze, form in forms_]  # every form, so each shows its errors
     if request.method == "POST" and all(valid):
         chosen = {keuze.netwerk.pk: form.cleaned_data for keuze, form in forms_}
-        services.mail_preferences_save(
+        mail_preferences.mail_preferences_save(
             lid=lid,
             keuzes={pk: (c["herinneringen"], c["nieuwsbrief"]) for pk, c in chosen.items()},
         )
         messages.success(request, _("Your mail preferences have been saved."))
         return redirect("berichten:voorkeuren")
-    context = {"lid": lid, "forms": forms_, "digest_actief": selectors.has_digest_consent(lid)}
+    context = {
+        "lid": lid,
+        "forms": forms_,
+        "digest_actief": mail_preferences.has_digest_consent(lid),
+    }
     return render(request, "berichten/voorkeuren.html", context)
 
 
@@ -84,7 +89,7 @@ def digest_request_view(request: HttpRequest) -> HttpResponse:
     lid = _get_lid_for_user(request)
     form = DigestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.digest_request(
+        digest_consent.digest_request(
             lid=lid, frequentie=form.cleaned_data["frequentie"], via="portal: nieuwsbrief-formulier"
         )
         messages.success(request, _("Check your mailbox: click the link to confirm."))
@@ -96,13 +101,13 @@ def digest_request_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def digest_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: link scanners that open mail links confirm nothing."""
-    toestemming = services.consent_from_token(
-        token, salt=services.CONFIRM_SALT, max_age=services.CONFIRM_MAX_AGE
+    toestemming = digest_consent.consent_from_token(
+        token, salt=digest_consent.CONFIRM_SALT, max_age=digest_consent.CONFIRM_MAX_AGE
     )
     if toestemming is None:
         raise Http404
     if request.method == "POST":
-        toestemming = services.digest_confirm(toestemming_id=toestemming.pk)
+        toestemming = digest_consent.digest_confirm(toestemming_id=toestemming.pk)
         return render(request, "berichten/digest_bevestigd.html", {"toestemming": toestemming})
     return render(request, "berichten/digest_bevestigen.html", {"toestemming": toestemming})
 
@@ -112,10 +117,12 @@ def digest_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks for confirmation and changes nothing; POST unsubscribes from the digest only."""
-    toestemming = services.consent_from_token(token)
+    toestemming = digest_consent.consent_from_token(token)
     if toestemming is None:
         raise Http404
     if request.method == "POST":
-        services.digest_unsubscribe(toestemming_id=toestemming.pk, via="List-Unsubscribe / link")
+        digest_consent.digest_unsubscribe(
+            toestemming_id=toestemming.pk, via="List-Unsubscribe / link"
+        )
         return render(request, "berichten/afgemeld.html", {"toestemming": toestemming})
     return render(request, "berichten/afmelden.html", {"toestemming": toestemming})

@@ -1,14 +1,20 @@
-"""Reads of the mail preferences: per network, with the member's profile as the default."""
+"""A member's mail choices per network: reminders on or off, and how often the digest.
+
+The member's profile (Lid.herinneringen, Lid.digest) holds wherever no choice was made for a
+network. Reads first, then the one write.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from leden.models import Lid, Lidmaatschap
+from django.db import transaction
+
+from berichten.models import DigestToestemming, Mailvoorkeur
 from netwerken.models import Netwerk
 
-from .models import DigestToestemming, Mailvoorkeur
+from .models import Lid, Lidmaatschap
 
 
 @dataclass(frozen=True)
@@ -102,3 +108,30 @@ def mail_data_of(lid: Lid) -> dict[str, list[dict]]:
             .values("netwerk__naam", "herinneringen", "nieuwsbrief", "gewijzigd_op")
         ),
     }
+
+
+@transaction.atomic
+def mail_preferences_save(*, lid: Lid, keuzes: Mapping[int, tuple[bool, str]]) -> None:
+    """Save a member's choices per network: {network id: (reminders on, digest frequency)}.
+
+    Only networks of the member's active memberships. A choice equal to the profile's leaves no
+    row, so a later change in the profile still reaches that network.
+    """
+    actief = set(
+        Lidmaatschap.objects.filter(
+            lid=lid, status=Lidmaatschap.Status.ACTIEF, netwerk_id__in=keuzes
+        ).values_list("netwerk_id", flat=True)
+    )
+    if unknown := set(keuzes) - actief:
+        raise ValueError(f"not an active membership: {sorted(unknown)}")
+    for netwerk_id, (herinneringen, nieuwsbrief) in keuzes.items():
+        if (herinneringen, nieuwsbrief) == (lid.herinneringen, lid.digest):
+            Mailvoorkeur.objects.filter(lid=lid, netwerk_id=netwerk_id).delete()
+            continue
+        if nieuwsbrief not in Mailvoorkeur.Nieuwsbrief.values:
+            raise ValueError(f"not a digest frequency: {nieuwsbrief}")
+        Mailvoorkeur.objects.update_or_create(
+            lid=lid,
+            netwerk_id=netwerk_id,
+            defaults={"herinneringen": herinneringen, "nieuwsbrief": nieuwsbrief},
+        )

@@ -1,6 +1,9 @@
+"""The member's mail pages, at /berichten/ (config.urls) under their old namespace: the links
+in mails already sent keep working."""
+
 from django.urls import path
 
-from . import views
+from . import mail_views as views
 
 app_name = "berichten"
 
