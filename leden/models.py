@@ -122,18 +122,47 @@ class Lid(models.Model):
         return self.naam
 
 
+# Lidmaatschap's choices, defined out here so its constraints can list their values; use them
+# as `Lidmaatschap.Schil` and `Lidmaatschap.Status`.
+class Schil(models.TextChoices):
+    KERN = "kern", _("core (1st tier)")
+    BETROKKEN = "betrokken", _("involved (2nd tier)")
+
+
+class LidmaatschapStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("requested")
+    ACTIEF = "actief", _("active")
+    BEEINDIGD = "beeindigd", _("ended")
+    AFGEWEZEN = "afgewezen", _("declined")
+
+
+class LidmaatschapQuerySet(models.QuerySet):
+    def active(self) -> "LidmaatschapQuerySet":
+        """Accepted and not ended: the members a network counts."""
+        return self.filter(status=LidmaatschapStatus.ACTIEF)
+
+    def core(self) -> "LidmaatschapQuerySet":
+        """Active members of the core (1st tier)."""
+        return self.active().filter(schil=Schil.KERN)
+
+    def pending(self) -> "LidmaatschapQuerySet":
+        """Join requests waiting for a coordinator."""
+        return self.filter(status=LidmaatschapStatus.AANGEVRAAGD)
+
+    def current(self) -> "LidmaatschapQuerySet":
+        """Pending or active: what a member can still withdraw or leave."""
+        return self.filter(status__in=[LidmaatschapStatus.AANGEVRAAGD, LidmaatschapStatus.ACTIEF])
+
+    def tier_move_requested(self) -> "LidmaatschapQuerySet":
+        """Active members who asked to move to the other tier, waiting for a coordinator."""
+        return self.active().exclude(gevraagde_schil="")
+
+
 class Lidmaatschap(models.Model):
     """A member in a network: core ("1e schil") or second tier ("2e schil")."""
 
-    class Schil(models.TextChoices):
-        KERN = "kern", _("core (1st tier)")
-        BETROKKEN = "betrokken", _("involved (2nd tier)")
-
-    class Status(models.TextChoices):
-        AANGEVRAAGD = "aangevraagd", _("requested")
-        ACTIEF = "actief", _("active")
-        BEEINDIGD = "beeindigd", _("ended")
-        AFGEWEZEN = "afgewezen", _("declined")
+    Schil = Schil
+    Status = LidmaatschapStatus
 
     lid = models.ForeignKey(
         Lid, on_delete=models.CASCADE, related_name="lidmaatschappen", verbose_name=_("member")
@@ -158,6 +187,8 @@ class Lidmaatschap(models.Model):
     )
     schil_gevraagd_op = models.DateTimeField(_("tier move requested on"), null=True, blank=True)
 
+    objects = LidmaatschapQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -167,14 +198,14 @@ class Lidmaatschap(models.Model):
                 fields=["lid", "netwerk"], name="lidmaatschap_once_per_network"
             ),
             models.CheckConstraint(
-                condition=Q(schil__in=["kern", "betrokken"]), name="lidmaatschap_schil_valid"
+                condition=Q(schil__in=Schil.values), name="lidmaatschap_schil_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["aangevraagd", "actief", "beeindigd", "afgewezen"]),
+                condition=Q(status__in=LidmaatschapStatus.values),
                 name="lidmaatschap_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(gevraagde_schil__in=["", "kern", "betrokken"]),
+                condition=Q(gevraagde_schil__in=["", *Schil.values]),
                 name="lidmaatschap_gevraagde_schil_valid",
             ),
             models.CheckConstraint(

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 
 from portal.pagecache import bump_content_version
 
-from ..models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma, VorigeSlug
+from ..models import Aanmelding, Bijeenkomst, Halfjaarprogramma, VorigeSlug
 from .registration import _lock, meeting_capacity_changed
 
 
@@ -151,7 +151,7 @@ def meeting_audience_problem(*, bijeenkomst: Bijeenkomst, doelgroep: str) -> str
 
     if _AUDIENCE_WIDTH[doelgroep] >= _AUDIENCE_WIDTH[bijeenkomst.doelgroep]:
         return ""
-    live = bijeenkomst.aanmeldingen.filter(status__in=LIVE_STATUSES, geanonimiseerd=False)
+    live = bijeenkomst.aanmeldingen.live().filter(geanonimiseerd=False)
     guests = live.filter(lid__isnull=True).count()
     with transaction.atomic():
         Bijeenkomst.objects.filter(pk=bijeenkomst.pk).update(doelgroep=doelgroep)
@@ -211,12 +211,15 @@ def meeting_mark_attendance(
     """
     now = timezone.now()
     rows = Aanmelding.objects.filter(bijeenkomst_id=bijeenkomst_id)
-    may_attend = Q(status="aangemeld") | Q(status="wachtlijst", bijeenkomst__begin__lte=now)
-    changed = rows.filter(may_attend, pk__in=list(aanwezig)).update(
-        status="aanwezig", gewijzigd_op=now
+    Status = Aanmelding.Status
+    may_attend = Q(status=Status.AANGEMELD) | Q(
+        status=Status.WACHTLIJST, bijeenkomst__begin__lte=now
     )
-    changed += rows.filter(pk__in=list(afwezig), status="aanwezig").update(
-        status="aangemeld", gewijzigd_op=now
+    changed = rows.filter(may_attend, pk__in=list(aanwezig)).update(
+        status=Status.AANWEZIG, gewijzigd_op=now
+    )
+    changed += rows.filter(pk__in=list(afwezig), status=Status.AANWEZIG).update(
+        status=Status.AANGEMELD, gewijzigd_op=now
     )
     bump_content_version()  # update() sends no signal
     return changed

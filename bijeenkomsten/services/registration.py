@@ -20,12 +20,13 @@ from berichten.services import queue_registration_mail
 from leden.models import Lid, Lidmaatschap
 
 from .. import selectors
-from ..models import LIVE_STATUSES, TAKES_A_PLACE, Aanmelding, Bijeenkomst
+from ..models import CANCELLABLE_STATUSES, Aanmelding, Bijeenkomst
 
 GUEST_TOKEN_SALT = "bijeenkomsten.gast-bevestigen"
 GUEST_TOKEN_MAX_AGE = 7 * 24 * 3600
 GUEST_LINK_RENEW_AFTER = timedelta(hours=1)
 WAITING_ORDER = ["-voorrang", "aangemeld_op", "id"]
+Status = Aanmelding.Status
 
 
 class RegistrationClosed(ValidationError):
@@ -52,17 +53,13 @@ def _lock(bijeenkomst_id: int) -> Bijeenkomst:
 def _has_room(bijeenkomst: Bijeenkomst) -> bool:
     if bijeenkomst.capaciteit is None:
         return True
-    taken = bijeenkomst.aanmeldingen.filter(TAKES_A_PLACE).count()
+    taken = bijeenkomst.aanmeldingen.taking_a_place().count()
     return taken < bijeenkomst.capaciteit
 
 
 def _is_core_of_organiser(lid: Lid, bijeenkomst: Bijeenkomst) -> bool:
-    return Lidmaatschap.objects.filter(
-        lid=lid,
-        netwerk__in=bijeenkomst.netwerken.all(),
-        schil=Lidmaatschap.Schil.KERN,
-        status=Lidmaatschap.Status.ACTIEF,
-    ).exists()
+    organisers = bijeenkomst.netwerken.all()
+    return Lidmaatschap.objects.core().filter(lid=lid, netwerk__in=organisers).exists()
 
 
 def _guest_link_may_be_renewed(aanmelding: Aanmelding, *, now: datetime | None) -> bool:
@@ -74,7 +71,7 @@ def _guest_link_may_be_renewed(aanmelding: Aanmelding, *, now: datetime | None) 
 
 
 def _live_registration(bijeenkomst: Bijeenkomst, *, lid: Lid | None, email: str):
-    live = bijeenkomst.aanmeldingen.filter(status__in=LIVE_STATUSES)
+    live = bijeenkomst.aanmeldingen.live()
     if lid is not None:
         return live.filter(lid=lid).first()
     return live.filter(lid__isnull=True, gast_email__iexact=email).first()
@@ -123,7 +120,7 @@ def register_for_meeting(
         return existing
 
     if lid is not None:
-        status = "aangemeld" if _has_room(bijeenkomst) else "wachtlijst"
+        status = Status.AANGEMELD if _has_room(bijeenkomst) else Status.WACHTLIJST
         aanmelding = Aanmelding(
             bijeenkomst=bijeenkomst,
             lid=lid,
@@ -135,14 +132,14 @@ def register_for_meeting(
             return existing
         if existing is not None:
             # Replaced by a new registration with a new link: the old link stops working.
-            existing.status = "geannuleerd"
+            existing.status = Status.GEANNULEERD
             existing.save(update_fields=["status", "gewijzigd_op"])
         # A guest holds no place until confirmed; the place is decided on confirmation.
         aanmelding = Aanmelding(
             bijeenkomst=bijeenkomst,
             gast_naam=gast_naam.strip(),
             gast_email=gast_email,
-            status="aangemeld",
+            status=Status.AANGEMELD,
             bevestigd=False,
         )
     aanmelding.full_clean(
@@ -181,7 +178,7 @@ def guest_registration_from_token(token: str) -> Aanmelding | None:
     does the link of a registration replaced by a newer one.
     """
     guests = _guest_registrations(token, salt=GUEST_TOKEN_SALT, max_age=GUEST_TOKEN_MAX_AGE)
-    return guests.exclude(status="geannuleerd", bevestigd=False).first()
+    return guests.exclude(status=Status.GEANNULEERD, bevestigd=False).first()
 
 
 def _guest_registrations(token: str, *, salt: str, max_age: int | None = None):
@@ -217,11 +214,11 @@ def confirm_guest_registration(*, aanmelding_id: int, now: datetime | None = Non
     aanmelding = Aanmelding.objects.get(pk=aanmelding_id)
     bijeenkomst = _lock(aanmelding.bijeenkomst_id)
     aanmelding.refresh_from_db()
-    if aanmelding.bevestigd or aanmelding.status == "geannuleerd":
+    if aanmelding.bevestigd or aanmelding.status == Status.GEANNULEERD:
         return aanmelding
     if not is_registration_open(bijeenkomst, now=now):
         raise RegistrationClosed(_("Registration for this meeting is closed."), code="closed")
-    aanmelding.status = "aangemeld" if _has_room(bijeenkomst) else "wachtlijst"
+    aanmelding.status = Status.AANGEMELD if _has_room(bijeenkomst) else Status.WACHTLIJST
     aanmelding.bevestigd = True
     aanmelding.aangemeld_op = now or timezone.now()  # waiting-list order counts from confirmation
     aanmelding.save(update_fields=["status", "bevestigd", "aangemeld_op", "gewijzigd_op"])
@@ -235,9 +232,9 @@ def cancel_registration(*, aanmelding_id: int, now: datetime | None = None) -> A
     aanmelding = Aanmelding.objects.get(pk=aanmelding_id)
     bijeenkomst = _lock(aanmelding.bijeenkomst_id)
     aanmelding.refresh_from_db()
-    if aanmelding.status not in ("aangemeld", "wachtlijst"):
+    if aanmelding.status not in CANCELLABLE_STATUSES:
         return aanmelding
-    aanmelding.status = "geannuleerd"
+    aanmelding.status = Status.GEANNULEERD
     aanmelding.save(update_fields=["status", "gewijzigd_op"])
     if (now or timezone.now()) < bijeenkomst.begin and not bijeenkomst.geannuleerd:
         promote_from_waiting_list(bijeenkomst)
@@ -247,13 +244,11 @@ def cancel_registration(*, aanmelding_id: int, now: datetime | None = None) -> A
 def promote_from_waiting_list(bijeenkomst: Bijeenkomst) -> list[Aanmelding]:
     """Fill free places from the waiting list, core members first. Call with the row locked."""
     promoted = []
-    waiting = bijeenkomst.aanmeldingen.filter(status="wachtlijst", bevestigd=True).order_by(
-        *WAITING_ORDER
-    )
+    waiting = bijeenkomst.aanmeldingen.waiting().order_by(*WAITING_ORDER)
     for aanmelding in waiting:
         if not _has_room(bijeenkomst):
             break
-        aanmelding.status = "aangemeld"
+        aanmelding.status = Status.AANGEMELD
         aanmelding.save(update_fields=["status", "gewijzigd_op"])
         queue_registration_mail(aanmelding.pk, "doorgeschoven")
         promoted.append(aanmelding)
@@ -271,7 +266,7 @@ def meeting_capacity_changed(*, bijeenkomst_id: int, now: datetime | None = None
 
 def waiting_list_position(aanmelding: Aanmelding) -> int | None:
     """1 for the first on the waiting list; None when not waiting."""
-    if aanmelding.status != "wachtlijst":
+    if aanmelding.status != Status.WACHTLIJST:
         return None
     row = selectors.with_waiting_position(Aanmelding.objects.filter(pk=aanmelding.pk)).first()
     return row.wachtpositie if row else None
