@@ -1,5 +1,7 @@
 """The coordinators' admin for programmes and meetings. Every class is scoped to the networks
-the user coordinates by `portal.adminscope`; the writes are services in `services.py`.
+the user coordinates by `portal.adminscope`; every write is a function of `services`, the
+same one whichever page, row, button or bulk action performs it. The hooks here collect input,
+call it, and record in the history and the messages what it did.
 
 Programme parts cannot be nested inside the meeting rows of a programme (Django inlines do not
 nest): each meeting row links to that meeting's page, where its parts, materials and
@@ -25,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from berichten.admin import send_reminder_now
+from netwerken.models import Netwerk
 from portal.adminscope import (
     ALL_PERMISSIONS,
     NetworkScopedMixin,
@@ -95,15 +98,23 @@ class DeleteThroughServiceMixin:
         raise NotImplementedError
 
     def log_deletions(self, request: HttpRequest, queryset):
-        return []  # logged in `delete_one` once the service said the object is really gone
+        return []  # logged in `report_outcome` once the service said the object is really gone
+
+    def log_kept(self, request: HttpRequest, obj, outcome: DeleteOutcome) -> None:
+        """Record in `obj`'s history what the service did instead of deleting it."""
+
+    def report_outcome(self, request: HttpRequest, obj, outcome: DeleteOutcome) -> None:
+        """The history entry and the message for what a delete service did with `obj`."""
+        if outcome == DeleteOutcome.DELETED:
+            super().log_deletions(request, [obj])  # obj keeps its pk: the service loaded its own
+        else:
+            self.log_kept(request, obj, outcome)
+            self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
 
     def delete_one(self, request: HttpRequest, obj) -> DeleteOutcome:
         """Delete `obj` through the service, and say why when it stays."""
         outcome = self.delete_through_service(request, obj)
-        if outcome == DeleteOutcome.DELETED:
-            super().log_deletions(request, [obj])  # obj keeps its pk: the service loaded its own
-        else:
-            self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
+        self.report_outcome(request, obj, outcome)
         return outcome
 
     def delete_model(self, request: HttpRequest, obj) -> None:
@@ -264,8 +275,6 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
         return initial
 
     def _proposal_target(self, request: HttpRequest, obj: Halfjaarprogramma | None):
-        from netwerken.models import Netwerk
-
         if obj is not None and obj.pk:
             if obj.bijeenkomsten.exists():
                 return None
@@ -306,18 +315,22 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Bijeenkomst:
             return super().save_formset(request, form, formset, change)
-        for obj in formset.save(commit=False):
-            services.meeting_save(bijeenkomst=obj, programma=form.instance)
+        outcomes = services.programme_save_meetings(
+            programma=form.instance,
+            meetings=formset.save(commit=False),
+            removed=formset.deleted_objects,
+        )
         formset.save_m2m()
         meeting_admin = self.admin_site.get_model_admin(Bijeenkomst)
         deleted = []
         for obj in formset.deleted_objects:
-            outcome = meeting_admin.delete_one(request, obj)
+            outcome = outcomes[obj.pk]
+            meeting_admin.report_outcome(request, obj, outcome)
             if outcome == DeleteOutcome.DELETED:
                 deleted.append(obj)
             elif outcome == DeleteOutcome.CANCELLED:
                 formset.changed_objects.append((obj, ["geannuleerd"]))
-        formset.deleted_objects = deleted  # the history says what really happened
+        formset.deleted_objects = deleted  # the programme's history says what really happened
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """The confirmation page of deleting programmes: each meeting as the meeting's own delete
@@ -419,8 +432,8 @@ class AttendanceForm(forms.ModelForm):
 
 
 _STATUS_ORDER = Case(
-    When(status__in=["aangemeld", "aanwezig"], then=Value(0)),
-    When(status="wachtlijst", then=Value(1)),
+    When(status__in=[Aanmelding.Status.AANGEMELD, Aanmelding.Status.AANWEZIG], then=Value(0)),
+    When(status=Aanmelding.Status.WACHTLIJST, then=Value(1)),
     default=Value(2),
     output_field=IntegerField(),
 )
@@ -606,10 +619,11 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
         return notes + to_delete, model_count, perms_needed, protected
 
     def delete_through_service(self, request: HttpRequest, obj: Bijeenkomst) -> DeleteOutcome:
-        outcome = services.meeting_delete(bijeenkomst_id=obj.pk)
+        return services.meeting_delete(bijeenkomst_id=obj.pk)
+
+    def log_kept(self, request: HttpRequest, obj: Bijeenkomst, outcome: DeleteOutcome) -> None:
         if outcome == DeleteOutcome.CANCELLED:
             self.log_cancellation(request, obj)
-        return outcome
 
     def kept_message(self, obj: Bijeenkomst, outcome: DeleteOutcome) -> str:
         return _meeting_outcome_message(obj, outcome)

@@ -22,6 +22,7 @@ from .programmes import (
     programme_copy_to_next_half_year,
     programme_delete,
     programme_publish,
+    programme_save_meetings,
     proposed_meeting_times,
 )
 from .registration import (
@@ -69,6 +70,7 @@ __all__ = [
     "programme_copy_to_next_half_year",
     "programme_delete",
     "programme_publish",
+    "programme_save_meetings",
     "promote_from_waiting_list",
     "proposed_meeting_times",
     "register_for_meeting",

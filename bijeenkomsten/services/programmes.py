@@ -6,6 +6,7 @@ changed and removed through `meetings`, so every path does the same.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,7 +19,7 @@ from netwerken.models import Netwerk
 from portal.pagecache import bump_content_version
 
 from ..models import Bijeenkomst, Halfjaarprogramma, Programmaonderdeel, half_year_label
-from .meetings import DeleteOutcome, meeting_delete, unique_meeting_slug
+from .meetings import DeleteOutcome, meeting_delete, meeting_save, unique_meeting_slug
 
 PROPOSAL_INTERVAL = timedelta(weeks=6)
 PROPOSAL_DURATION = timedelta(hours=2)
@@ -51,6 +52,26 @@ def _shift_local(moment: datetime | None, shift: timedelta) -> datetime | None:
         return None
     local = timezone.localtime(moment)
     return timezone.make_aware(datetime.combine(local.date() + shift, local.time()))
+
+
+@transaction.atomic
+def programme_save_meetings(
+    *,
+    programma: Halfjaarprogramma,
+    meetings: Iterable[Bijeenkomst],
+    removed: Iterable[Bijeenkomst] = (),
+    now: datetime | None = None,
+) -> dict[int, DeleteOutcome]:
+    """Save the meeting rows of a programme as the coordinator left them.
+
+    Each new or changed meeting goes through `meeting_save` (a new one gets the programme and
+    its network; a move mails the registrants; more room admits the waiting list), each
+    removed one through `meeting_delete` (cancelled instead when people registered). Returns
+    what became of each removed meeting, by id.
+    """
+    for bijeenkomst in meetings:
+        meeting_save(bijeenkomst=bijeenkomst, programma=programma, now=now)
+    return {b.pk: meeting_delete(bijeenkomst_id=b.pk, now=now) for b in removed}
 
 
 @transaction.atomic
