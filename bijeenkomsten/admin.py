@@ -174,21 +174,15 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
     form = MeetingForm
     network_path = None  # the programme is scoped already
     coordinator_permissions = ALL_PERMISSIONS
-    fields = [
-        "begin",
-        "einde",
-        "soort",
-        "titel",
-        "thema",
-        "locatie",
-        "online_link",
-        "doelgroep",
-        "capaciteit",
-        "onderdelen_link",
-    ]
-    readonly_fields = ["onderdelen_link"]
+    # What planning a half-year needs, so a row fits a 1366 px screen; the rest (kind, place,
+    # online link, parts…) is on the meeting's own page, one click away in every row.
+    fields = ["begin", "einde", "titel", "thema", "doelgroep", "capaciteit", "details_link"]
+    readonly_fields = ["details_link"]
     extra = 1
     verbose_name_plural = _("meetings in this programme")
+
+    class Media:
+        css = {"all": ["bijeenkomsten/admin/programme.css"]}
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(aantal_onderdelen=Count("onderdelen"))
@@ -215,13 +209,15 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
         proposals = self.admin_site.get_model_admin(Halfjaarprogramma).proposals(request, obj)
         return len(proposals) if proposals else self.extra
 
-    @admin.display(description=_("programme parts"))
-    def onderdelen_link(self, obj: Bijeenkomst) -> str:
+    @admin.display(description=_("place, link, parts…"))
+    def details_link(self, obj: Bijeenkomst) -> str:
         if not obj.pk:
             return "–"
         url = reverse("admin:bijeenkomsten_bijeenkomst_change", args=[obj.pk])
         aantal = getattr(obj, "aantal_onderdelen", 0)
-        label = ngettext("%(n)d part: edit", "%(n)d parts: edit", aantal) % {"n": aantal}
+        label = ngettext("all details (%(n)d part)", "all details (%(n)d parts)", aantal) % {
+            "n": aantal
+        }
         return format_html('<a href="{}">{}</a>', url, label)
 
 
