@@ -233,7 +233,8 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
         ("netwerk__koepel", admin.RelatedOnlyFieldListFilter),
         ("netwerk", admin.RelatedOnlyFieldListFilter),  # only the coordinator's networks
     ]
-    search_fields = ["netwerk__naam", "themas"]
+    # "jaar__exact": "2027" finds that year (compared as text, so "Twente" is no error).
+    search_fields = ["netwerk__naam", "themas", "jaar__exact"]
     list_select_related = ["netwerk"]
     autocomplete_fields = ["netwerk"]
     fields = [

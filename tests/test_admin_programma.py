@@ -323,3 +323,14 @@ def test_meeting_page_in_the_admin_links_an_uploaded_pdf(coordinator_client, mee
     assert page.status_code == 200
     assert materiaal.pdf.url in page.content.decode()
     assert coordinator_client.get(materiaal.pdf.url).status_code == 200
+
+
+def test_programme_search_finds_a_year(coordinator_client, twente):
+    for jaar in (2026, 2027):
+        for helft in (1, 2):
+            factories.HalfjaarprogrammaFactory(netwerk=twente, jaar=jaar, helft=helft)
+    url = reverse("admin:bijeenkomsten_halfjaarprogramma_changelist")
+    for term in ("2027", "Twente 2027"):
+        found = coordinator_client.get(url, {"q": term}).context["cl"].result_list
+        assert sorted((p.jaar, p.helft) for p in found) == [(2027, 1), (2027, 2)], term
+    assert coordinator_client.get(url, {"q": "Ethiek"}).status_code == 200  # words still work
