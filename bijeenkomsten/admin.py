@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berichten.admin import send_reminder_now
 from netwerken.models import Netwerk
+from portal.adminhistory import VerboseHistoryMixin, field_names
 from portal.adminscope import (
     ALL_PERMISSIONS,
     NetworkScopedMixin,
@@ -222,7 +223,9 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
 
 
 @admin.register(Halfjaarprogramma)
-class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin):
+class HalfjaarprogrammaAdmin(
+    VerboseHistoryMixin, DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin
+):
     network_path = "netwerk"
     coordinator_permissions = ALL_PERMISSIONS
     list_display = ["__str__", "netwerk", "jaar", "helft", "aantal_bijeenkomsten", "gepubliceerd"]
@@ -379,7 +382,11 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
 
     def _publish_one(self, request: HttpRequest, obj: Halfjaarprogramma) -> bool:
         if services.programme_publish(programma_id=obj.pk):
-            self.log_change(request, obj, [{"changed": {"fields": ["gepubliceerd"]}}])
+            self.log_change(
+                request,
+                obj,
+                [{"changed": {"fields": field_names(Halfjaarprogramma, ["gepubliceerd"])}}],
+            )
             self.message_user(
                 request,
                 _("%(programma)s is published: members see it and its meetings now.")
@@ -505,7 +512,9 @@ class MateriaalInline(NetworkScopedMixin, admin.StackedInline):
 
 
 @admin.register(Bijeenkomst)
-class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin):
+class BijeenkomstAdmin(
+    VerboseHistoryMixin, DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin
+):
     form = MeetingForm
     network_path = "netwerken"
     coordinator_permissions = ALL_PERMISSIONS
@@ -626,7 +635,8 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
         return _meeting_outcome_message(obj, outcome)
 
     def log_cancellation(self, request: HttpRequest, obj: Bijeenkomst) -> None:
-        self.log_change(request, obj, [{"changed": {"fields": ["geannuleerd"]}}])
+        fields = field_names(Bijeenkomst, ["geannuleerd"])
+        self.log_change(request, obj, [{"changed": {"fields": fields}}])
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Aanmelding:
@@ -669,7 +679,7 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
 
 
 @admin.register(Aanmelding)
-class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class AanmeldingAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "bijeenkomst__netwerken"
     coordinator_permissions = frozenset({"view"})
     list_display = ["__str__", "bijeenkomst", "status", "voorrang", "bevestigd", "aangemeld_op"]
@@ -717,7 +727,7 @@ class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Programmaonderdeel)
-class ProgrammaonderdeelAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class ProgrammaonderdeelAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "bijeenkomst__netwerken"
     coordinator_permissions = ALL_PERMISSIONS
     list_display = ["titel", "soort", "sprekers", "bijeenkomst"]
@@ -728,7 +738,7 @@ class ProgrammaonderdeelAdmin(NetworkScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Materiaal)
-class MateriaalAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class MateriaalAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "bijeenkomst__netwerken"
     coordinator_permissions = ALL_PERMISSIONS
     form = MateriaalForm

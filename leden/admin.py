@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import NetworkScopedMixin, request_scope, scope_queryset
 
 from . import services
@@ -36,7 +37,7 @@ class AccountDeletionMixin:
 
 
 @admin.register(User)
-class UserAdmin(AccountDeletionMixin, DjangoUserAdmin):
+class UserAdmin(VerboseHistoryMixin, AccountDeletionMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -65,7 +66,7 @@ class LidmaatschapInline(NetworkScopedMixin, admin.TabularInline):
 
 
 @admin.register(Lid)
-class LidAdmin(AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin):
+class LidAdmin(VerboseHistoryMixin, AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "lidmaatschappen__netwerk"
     # Coordinators read a member's page (memberships, history); tiers and join requests are
     # handled on the memberships list, where every change is one action.
@@ -118,7 +119,7 @@ class TierRequestFilter(admin.SimpleListFilter):
 
 
 @admin.register(Lidmaatschap)
-class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class LidmaatschapAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "netwerk"
     coordinator_permissions = frozenset({"view", "change"})
     list_display = [

@@ -58,6 +58,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def get_full_name(self) -> str:
+        # No first and last name (a member's name is on their profile): Django's own would
+        # read "None None", as the admin's history showed after every address.
+        return ""
+
+    def get_short_name(self) -> str:
+        return ""
+
 
 class Lid(models.Model):
     """A member's profile: one per user."""
