@@ -322,6 +322,13 @@ class HalfjaarprogrammaAdmin(
         )
         formset.save_m2m()
         meeting_admin = self.admin_site.get_model_admin(Bijeenkomst)
+        # Each meeting's own history shows its edits too, not only the programme's.
+        row = formset.forms[0] if formset.forms else None
+        for obj in formset.new_objects:
+            meeting_admin.log_addition(request, obj, [{"added": {}}])
+        for obj, fields in formset.changed_objects:
+            changed = field_names(Bijeenkomst, fields, row)
+            meeting_admin.log_change(request, obj, [{"changed": {"fields": changed}}])
         deleted = []
         for obj in formset.deleted_objects:
             outcome = outcomes[obj.pk]

@@ -342,8 +342,11 @@ def _history(client, obj) -> str:
     import re
 
     url = reverse(f"admin:bijeenkomsten_{obj._meta.model_name}_history", args=[obj.pk])
-    html = client.get(url).content.decode().split("<tbody>")[1].split("</tbody>")[0]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    html = client.get(url).content.decode()
+    if "<tbody>" not in html:
+        return ""  # no entries yet
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rows))
 
 
 def test_history_names_the_changed_fields_in_dutch(coordinator_client, meeting, mails):
@@ -356,3 +359,17 @@ def test_history_names_the_changed_fields_in_dutch(coordinator_client, meeting, 
     assert "Gewijzigd: begin, einde en plaats." in history
     assert "Gewijzigd: geannuleerd." in history
     assert "None" not in history and "Start" not in history and "Place" not in history
+
+
+def test_a_meeting_moved_on_its_programme_row_records_it_in_its_own_history(
+    coordinator_client, meeting, mails
+):
+    from tests.test_admin_deletes import _move_row, _row_prefix
+
+    url = _change_url(meeting.programma)
+    data = changeform_data(coordinator_client.get(url))
+    _move_row(data, _row_prefix(data, meeting), 7, meeting)
+    assert coordinator_client.post(url, data).status_code == 302
+
+    assert "Gewijzigd: begin en einde." in _history(coordinator_client, meeting)
+    assert "Gewijzigd bij bijeenkomst" in _history(coordinator_client, meeting.programma)
