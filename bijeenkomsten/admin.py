@@ -450,6 +450,25 @@ _STATUS_ORDER = Case(
 )
 
 
+def report_refused_attendance(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    marks: services.AttendanceMarks,
+    names: dict[int, str],
+) -> None:
+    """Say who was not marked as attended and why, one message per reason."""
+    by_reason: dict[str, list[str]] = {}
+    for pk, reason in marks.refused.items():
+        by_reason.setdefault(reason, []).append(names.get(pk, str(pk)))
+    for reason, who in by_reason.items():
+        model_admin.message_user(
+            request,
+            gettext("%(names)s not marked as attended: %(reason)s.")
+            % {"names": ", ".join(sorted(who)), "reason": reason},
+            messages.WARNING,
+        )
+
+
 class AanmeldingInline(NetworkScopedMixin, admin.TabularInline):
     """Registrations first, then the waiting list in its order, then cancellations; tick
     "attended" after the meeting and save once (two UPDATEs however many came)."""
@@ -648,17 +667,21 @@ class BijeenkomstAdmin(
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Aanmelding:
             return super().save_formset(request, form, formset, change)
-        aanwezig, afwezig, changed = [], [], []
+        aanwezig, afwezig, ticked = [], [], []
         for row in formset.forms:
             if "aanwezig" not in row.changed_data:
                 continue
             (aanwezig if row.cleaned_data.get("aanwezig") else afwezig).append(row.instance.pk)
-            changed.append((row.instance, ["aanwezig"]))
-        if changed:
-            services.meeting_mark_attendance(
+            ticked.append(row.instance)
+        refused: dict[int, str] = {}
+        if ticked:
+            marks = services.meeting_mark_attendance(
                 bijeenkomst_id=form.instance.pk, aanwezig=aanwezig, afwezig=afwezig
             )
-        # What the admin's history message is built from.
+            refused = marks.refused
+            report_refused_attendance(self, request, marks, {a.pk: a.naam for a in ticked})
+        # What the admin's history message is built from: the rows really changed.
+        changed = [(a, ["aanwezig"]) for a in ticked if a.pk not in refused]
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], changed, []
 
     def response_change(self, request: HttpRequest, obj: Bijeenkomst):
@@ -708,21 +731,34 @@ class AanmeldingAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin)
 
     def _mark(self, request: HttpRequest, queryset, attended: bool) -> None:
         per_meeting: dict[int, list[int]] = {}
-        for aanmelding in queryset:
+        names = {}
+        for aanmelding in queryset.select_related("lid"):
             per_meeting.setdefault(aanmelding.bijeenkomst_id, []).append(aanmelding.pk)
-        changed = 0
+            names[aanmelding.pk] = aanmelding.naam
+        changed, refused = 0, {}
         for bijeenkomst_id, ids in per_meeting.items():
-            changed += services.meeting_mark_attendance(
+            marks = services.meeting_mark_attendance(
                 bijeenkomst_id=bijeenkomst_id,
                 aanwezig=ids if attended else (),
                 afwezig=() if attended else ids,
             )
-        self.message_user(
-            request,
-            ngettext("%(n)d registration changed.", "%(n)d registrations changed.", changed)
-            % {"n": changed},
-            messages.SUCCESS,
-        )
+            changed += marks.changed
+            refused.update(marks.refused)
+        marks = services.AttendanceMarks(changed=changed, refused=refused)
+        if changed:
+            self.message_user(
+                request,
+                ngettext("%(n)d registration changed.", "%(n)d registrations changed.", changed)
+                % {"n": changed},
+                messages.SUCCESS,
+            )
+        elif not refused:
+            self.message_user(
+                request,
+                gettext("Nothing changed: the selected registrations were marked so already."),
+                messages.WARNING,
+            )
+        report_refused_attendance(self, request, marks, names)
 
     @admin.action(description=_("Mark as attended"), permissions=["attendance"])
     def mark_attended(self, request: HttpRequest, queryset) -> None:

@@ -373,3 +373,33 @@ def test_a_meeting_moved_on_its_programme_row_records_it_in_its_own_history(
 
     assert "Gewijzigd: begin en einde." in _history(coordinator_client, meeting)
     assert "Gewijzigd bij bijeenkomst" in _history(coordinator_client, meeting.programma)
+
+
+def test_attendance_action_says_why_a_registration_was_not_marked(coordinator_client, twente):
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente])  # still to come
+    waiting = factories.AanmeldingFactory(
+        bijeenkomst=bijeenkomst, status="wachtlijst", lid__naam="Wachtende"
+    )
+    cancelled = factories.AanmeldingFactory(
+        bijeenkomst=bijeenkomst, status="geannuleerd", lid__naam="Afgemelde"
+    )
+    response = coordinator_client.post(
+        reverse("admin:bijeenkomsten_aanmelding_changelist"),
+        {"action": "mark_attended", "_selected_action": [waiting.pk, cancelled.pk]},
+        follow=True,
+    )
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Wachtende niet als aanwezig gemarkeerd: de bijeenkomst is nog niet begonnen" in said
+    assert "Afgemelde niet als aanwezig gemarkeerd: alleen wie aangemeld is" in said
+    assert "0 aanmeldingen gewijzigd" not in said
+
+
+def test_attendance_checklist_says_why_a_tick_was_refused(coordinator_client, twente):
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente])  # still to come
+    factories.AanmeldingFactory(bijeenkomst=bijeenkomst, status="wachtlijst", lid__naam="Wachtende")
+    data = changeform_data(coordinator_client.get(_change_url(bijeenkomst)))
+    data["aanmeldingen-0-aanwezig"] = "on"
+    response = coordinator_client.post(_change_url(bijeenkomst), data, follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Wachtende niet als aanwezig gemarkeerd: de bijeenkomst is nog niet begonnen" in said
+    assert Aanmelding.objects.get(lid__naam="Wachtende").status == "wachtlijst"

@@ -8,6 +8,7 @@ Callers import from here (`from bijeenkomsten import services`); the modules are
 """
 
 from .meetings import (
+    AttendanceMarks,
     DeleteOutcome,
     meeting_audience_problem,
     meeting_cancel,
@@ -46,6 +47,7 @@ from .registration import (
 )
 
 __all__ = [
+    "AttendanceMarks",
     "GUEST_CANCEL_SALT",
     "GUEST_LINK_RENEW_AFTER",
     "GUEST_TOKEN_MAX_AGE",

@@ -9,14 +9,16 @@ transaction (that module queues them once the transaction commits).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.pagecache import bump_content_version
@@ -198,28 +200,55 @@ def meeting_delete(*, bijeenkomst_id: int, now: datetime | None = None) -> Delet
     return DeleteOutcome.CANCELLED
 
 
+@dataclass(frozen=True)
+class AttendanceMarks:
+    """What `meeting_mark_attendance` did: how many registrations changed, and why the ones
+    it would not mark as attended were refused (by registration id)."""
+
+    changed: int
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def _attendance_refusal(status: str, *, begun: bool) -> str:
+    """Why a registration with `status` may not be marked as attended, or "" when it may."""
+    if status in (Aanmelding.Status.AANGEMELD, Aanmelding.Status.AANWEZIG):
+        return ""
+    if status == Aanmelding.Status.WACHTLIJST:
+        if begun:
+            return ""  # they came anyway
+        return _(
+            "the meeting has not started yet: someone on the waiting list counts as attended "
+            "only once it has begun (before that, they would take a place past the capacity)"
+        )
+    return _("only people who registered can be marked as attended, not a cancelled registration")
+
+
 @transaction.atomic
 def meeting_mark_attendance(
     *, bijeenkomst_id: int, aanwezig: Iterable[int] = (), afwezig: Iterable[int] = ()
-) -> int:
+) -> AttendanceMarks:
     """Mark registrations of one meeting as attended (`aanwezig`) or not (`afwezig`).
 
     Registered rows can become attended; waiting-list rows only once the meeting has begun
     (they came anyway), since before that an attended row would take a place past the
-    capacity. Unmarking puts an attended row back to registered. Two UPDATEs however many
-    people came. Returns the number changed.
+    capacity; cancelled rows never. Unmarking puts an attended row back to registered. Two
+    UPDATEs however many people came. Returns the number changed and why others were refused.
     """
     now = timezone.now()
-    rows = Aanmelding.objects.filter(bijeenkomst_id=bijeenkomst_id)
+    begun = _lock(bijeenkomst_id).begin <= now  # registrations change with the meeting locked
     Status = Aanmelding.Status
-    may_attend = Q(status=Status.AANGEMELD) | Q(
-        status=Status.WACHTLIJST, bijeenkomst__begin__lte=now
-    )
-    changed = rows.filter(may_attend, pk__in=list(aanwezig)).update(
-        status=Status.AANWEZIG, gewijzigd_op=now
-    )
+    rows = Aanmelding.objects.filter(bijeenkomst_id=bijeenkomst_id)
+    asked = rows.filter(pk__in=list(aanwezig)).exclude(status=Status.AANWEZIG)
+    attending, refused = [], {}
+    for pk, status in asked.values_list("pk", "status"):
+        reason = _attendance_refusal(status, begun=begun)
+        if reason:
+            refused[pk] = reason
+        else:
+            attending.append(pk)
+    changed = rows.filter(pk__in=attending).update(status=Status.AANWEZIG, gewijzigd_op=now)
     changed += rows.filter(pk__in=list(afwezig), status=Status.AANWEZIG).update(
         status=Status.AANGEMELD, gewijzigd_op=now
     )
     bump_content_version()  # update() sends no signal
-    return changed
+    return AttendanceMarks(changed=changed, refused=refused)
