@@ -27,7 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from berichten.admin import send_reminder_now
-from netwerken.models import Netwerk
+from netwerken.models import Netwerk, Subregio
 from portal.adminhistory import VerboseHistoryMixin, field_names
 from portal.adminscope import (
     ALL_PERMISSIONS,
@@ -48,17 +48,60 @@ def _next_half_year(today: date) -> tuple[int, int]:
 # --- Changing and deleting meetings: every path through the same services --------------------
 
 
+class SubregioChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Subregio) -> str:
+        return f"{obj.naam} ({obj.netwerk.naam})"
+
+
 class MeetingForm(forms.ModelForm):
-    """A meeting's fields, on its own page and as a row of its programme alike: a narrower
-    audience that would leave out people who registered is refused with the service's reason
-    (`services.meeting_save` refuses it too)."""
+    """A meeting's fields, on its own page and as a row of its programme alike. A narrower
+    audience that would leave out people who registered, or a sub-region of a network that
+    does not organise the meeting, is refused with the service's reason (`services.meeting_save`
+    refuses them too)."""
 
     class Meta:
         model = Bijeenkomst
         fields = ["doelgroep"]  # the meeting's page and the programme's rows list their own
+        field_classes = {"subregio": SubregioChoiceField}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "subregio" in self.fields:
+            # Sub-regions of the meeting's organisers; on a new meeting, of the networks the
+            # form offers (the service checks the choice against those really chosen).
+            if self.instance.pk:
+                networks = self.instance.netwerken.all()
+            elif "netwerken" in self.fields:
+                networks = self.fields["netwerken"].queryset
+            else:
+                networks = Netwerk.objects.none()
+            self.fields["subregio"].queryset = Subregio.objects.filter(
+                netwerk__in=networks.values("pk")
+            ).select_related("netwerk")
+
+    def organiser_ids(self) -> set[int] | None:
+        """The organising networks this form gives the meeting: those chosen, and those it
+        has that the form does not offer (another network's, kept by the admin's scope); None
+        when the form has no networks field (a programme's row)."""
+        if "netwerken" not in self.fields or "netwerken" not in self.cleaned_data:
+            return None
+        chosen = {n.pk for n in self.cleaned_data["netwerken"]}
+        if self.instance.pk:
+            offered = self.fields["netwerken"].queryset.values("pk")
+            chosen |= set(
+                self.instance.netwerken.exclude(pk__in=offered).values_list("pk", flat=True)
+            )
+        return chosen
 
     def clean(self) -> dict:
         data = super().clean()
+        organisers = self.organiser_ids()
+        if organisers is not None and data.get("subregio"):
+            problem = services.meeting_subregion_problem(
+                subregio=data["subregio"], netwerk_ids=organisers
+            )
+            if problem:
+                self.add_error("subregio", problem)
         doelgroep = data.get("doelgroep")
         # Still the stored meeting: the form copies its data onto the instance after clean().
         if self.instance.pk and doelgroep and "doelgroep" in self.changed_data:
@@ -629,7 +672,8 @@ class BijeenkomstAdmin(
         return ", ".join(n.naam for n in obj.netwerken.all())
 
     def save_model(self, request: HttpRequest, obj: Bijeenkomst, form, change: bool) -> None:
-        services.meeting_save(bijeenkomst=obj)  # a move mails, more room admits the waiting
+        # A move mails, more room admits the waiting list, the organisers are checked.
+        services.meeting_save(bijeenkomst=obj, netwerk_ids=form.organiser_ids())
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """What the delete pages show: a meeting with registrations is not deleted but cancelled

@@ -16,6 +16,7 @@ from .meetings import (
     meeting_mark_attendance,
     meeting_move,
     meeting_save,
+    meeting_subregion_problem,
     unique_meeting_slug,
 )
 from .programmes import (
@@ -69,6 +70,7 @@ __all__ = [
     "meeting_mark_attendance",
     "meeting_move",
     "meeting_save",
+    "meeting_subregion_problem",
     "programme_copy_to_next_half_year",
     "programme_delete",
     "programme_publish",

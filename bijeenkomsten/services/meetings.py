@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from netwerken.models import Subregio
 from portal.pagecache import bump_content_version
 
 from ..models import Aanmelding, Bijeenkomst, Halfjaarprogramma, VorigeSlug
@@ -72,6 +73,7 @@ def meeting_save(
     *,
     bijeenkomst: Bijeenkomst,
     programma: Halfjaarprogramma | None = None,
+    netwerk_ids: Iterable[int] | None = None,
     now: datetime | None = None,
 ) -> Bijeenkomst:
     """Save a coordinator's edit of a meeting (or a new one), whichever admin page it came from:
@@ -84,7 +86,10 @@ def meeting_save(
     - a raised or lifted capacity admits the waiting list first, in its order, before anyone
       who registers later;
     - a narrower audience is refused while it leaves out people who registered
-      (`meeting_audience_problem`).
+      (`meeting_audience_problem`);
+    - a sub-region must belong to an organising network (`meeting_subregion_problem`).
+    `netwerk_ids`, when given, are the organising networks the meeting gets (else it keeps
+    its own; a new row of a programme gets the programme's network).
     The cancellation and the SEQUENCE are never taken from the form: only `meeting_cancel`
     changes them. A new meeting of a programme gets a slug and the programme's network.
     """
@@ -92,13 +97,16 @@ def meeting_save(
 
     if programma is not None:
         bijeenkomst.programma = programma
+    organisers = _organisers(bijeenkomst, programma=programma, netwerk_ids=netwerk_ids)
+    problem = meeting_subregion_problem(subregio=bijeenkomst.subregio, netwerk_ids=organisers)
+    if problem:
+        raise ValidationError({"subregio": problem}, code="subregion")
     if not bijeenkomst.slug:
         bijeenkomst.slug = unique_meeting_slug(bijeenkomst.titel, bijeenkomst.begin)
     if bijeenkomst.pk is None:
         bijeenkomst.full_clean(exclude=["netwerken"], validate_unique=False)
         bijeenkomst.save()
-        if programma is not None:
-            bijeenkomst.netwerken.add(programma.netwerk_id)
+        bijeenkomst.netwerken.set(organisers)
         return bijeenkomst
 
     stored = _lock(bijeenkomst.pk)
@@ -120,11 +128,38 @@ def meeting_save(
         bijeenkomst.slug = unique_meeting_slug(bijeenkomst.titel, bijeenkomst.begin)
     bijeenkomst.full_clean(exclude=["netwerken", "slug"], validate_unique=False)
     bijeenkomst.save()
+    if netwerk_ids is not None:
+        bijeenkomst.netwerken.set(organisers)
     if moved and not bijeenkomst.geannuleerd:
         mail.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
     if stored.capaciteit != bijeenkomst.capaciteit:  # promotes only into free places
         meeting_capacity_changed(bijeenkomst_id=bijeenkomst.pk, now=now)
     return bijeenkomst
+
+
+def _organisers(
+    bijeenkomst: Bijeenkomst,
+    *,
+    programma: Halfjaarprogramma | None,
+    netwerk_ids: Iterable[int] | None,
+) -> set[int]:
+    if netwerk_ids is not None:
+        return set(netwerk_ids)
+    if bijeenkomst.pk is None:
+        return {programma.netwerk_id} if programma is not None else set()
+    through = Bijeenkomst.netwerken.through.objects.filter(bijeenkomst_id=bijeenkomst.pk)
+    return set(through.values_list("netwerk_id", flat=True))
+
+
+def meeting_subregion_problem(*, subregio: Subregio | None, netwerk_ids: Iterable[int]) -> str:
+    """Why a meeting organised by `netwerk_ids` may not belong to `subregio`, or "" when it
+    may: a sub-region is a place within one network's region, so it must be an organiser's."""
+    if subregio is None or subregio.netwerk_id in set(netwerk_ids):
+        return ""
+    return _(
+        "%(subregio)s is a sub-region of %(netwerk)s, which does not organise this meeting. "
+        "Choose a sub-region of an organising network, or none."
+    ) % {"subregio": subregio, "netwerk": subregio.netwerk}
 
 
 def _same_second(a: datetime, b: datetime) -> bool:
