@@ -1,5 +1,7 @@
 """The coordinators' admin for programmes and meetings. Every class is scoped to the networks
-the user coordinates by `portal.adminscope`; the writes are services in `services.py`.
+the user coordinates by `portal.adminscope`; every write is a function of `services`, the
+same one whichever page, row, button or bulk action performs it. The hooks here collect input,
+call it, and record in the history and the messages what it did.
 
 Programme parts cannot be nested inside the meeting rows of a programme (Django inlines do not
 nest): each meeting row links to that meeting's page, where its parts, materials and
@@ -24,6 +26,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from netwerken.models import Netwerk, Subregio
+from portal.adminhistory import VerboseHistoryMixin, field_names
 from portal.adminscope import (
     ALL_PERMISSIONS,
     NetworkScopedMixin,
@@ -44,17 +48,60 @@ def _next_half_year(today: date) -> tuple[int, int]:
 # --- Changing and deleting meetings: every path through the same services --------------------
 
 
+class SubregioChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Subregio) -> str:
+        return f"{obj.naam} ({obj.netwerk.naam})"
+
+
 class MeetingForm(forms.ModelForm):
-    """A meeting's fields, on its own page and as a row of its programme alike: a narrower
-    audience that would leave out people who registered is refused with the service's reason
-    (`services.meeting_save` refuses it too)."""
+    """A meeting's fields, on its own page and as a row of its programme alike. A narrower
+    audience that would leave out people who registered, or a sub-region of a network that
+    does not organise the meeting, is refused with the service's reason (`services.meeting_save`
+    refuses them too)."""
 
     class Meta:
         model = Bijeenkomst
         fields = ["doelgroep"]  # the meeting's page and the programme's rows list their own
+        field_classes = {"subregio": SubregioChoiceField}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "subregio" in self.fields:
+            # Sub-regions of the meeting's organisers; on a new meeting, of the networks the
+            # form offers (the service checks the choice against those really chosen).
+            if self.instance.pk:
+                networks = self.instance.netwerken.all()
+            elif "netwerken" in self.fields:
+                networks = self.fields["netwerken"].queryset
+            else:
+                networks = Netwerk.objects.none()
+            self.fields["subregio"].queryset = Subregio.objects.filter(
+                netwerk__in=networks.values("pk")
+            ).select_related("netwerk")
+
+    def organiser_ids(self) -> set[int] | None:
+        """The organising networks this form gives the meeting: those chosen, and those it
+        has that the form does not offer (another network's, kept by the admin's scope); None
+        when the form has no networks field (a programme's row)."""
+        if "netwerken" not in self.fields or "netwerken" not in self.cleaned_data:
+            return None
+        chosen = {n.pk for n in self.cleaned_data["netwerken"]}
+        if self.instance.pk:
+            offered = self.fields["netwerken"].queryset.values("pk")
+            chosen |= set(
+                self.instance.netwerken.exclude(pk__in=offered).values_list("pk", flat=True)
+            )
+        return chosen
 
     def clean(self) -> dict:
         data = super().clean()
+        organisers = self.organiser_ids()
+        if organisers is not None and data.get("subregio"):
+            problem = services.meeting_subregion_problem(
+                subregio=data["subregio"], netwerk_ids=organisers
+            )
+            if problem:
+                self.add_error("subregio", problem)
         doelgroep = data.get("doelgroep")
         # Still the stored meeting: the form copies its data onto the instance after clean().
         if self.instance.pk and doelgroep and "doelgroep" in self.changed_data:
@@ -95,15 +142,23 @@ class DeleteThroughServiceMixin:
         raise NotImplementedError
 
     def log_deletions(self, request: HttpRequest, queryset):
-        return []  # logged in `delete_one` once the service said the object is really gone
+        return []  # logged in `report_outcome` once the service said the object is really gone
+
+    def log_kept(self, request: HttpRequest, obj, outcome: DeleteOutcome) -> None:
+        """Record in `obj`'s history what the service did instead of deleting it."""
+
+    def report_outcome(self, request: HttpRequest, obj, outcome: DeleteOutcome) -> None:
+        """The history entry and the message for what a delete service did with `obj`."""
+        if outcome == DeleteOutcome.DELETED:
+            super().log_deletions(request, [obj])  # obj keeps its pk: the service loaded its own
+        else:
+            self.log_kept(request, obj, outcome)
+            self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
 
     def delete_one(self, request: HttpRequest, obj) -> DeleteOutcome:
         """Delete `obj` through the service, and say why when it stays."""
         outcome = self.delete_through_service(request, obj)
-        if outcome == DeleteOutcome.DELETED:
-            super().log_deletions(request, [obj])  # obj keeps its pk: the service loaded its own
-        else:
-            self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
+        self.report_outcome(request, obj, outcome)
         return outcome
 
     def delete_model(self, request: HttpRequest, obj) -> None:
@@ -163,21 +218,15 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
     form = MeetingForm
     network_path = None  # the programme is scoped already
     coordinator_permissions = ALL_PERMISSIONS
-    fields = [
-        "begin",
-        "einde",
-        "soort",
-        "titel",
-        "thema",
-        "locatie",
-        "online_link",
-        "doelgroep",
-        "capaciteit",
-        "onderdelen_link",
-    ]
-    readonly_fields = ["onderdelen_link"]
+    # What planning a half-year needs, so a row fits a 1366 px screen; the rest (kind, place,
+    # online link, parts…) is on the meeting's own page, one click away in every row.
+    fields = ["begin", "einde", "titel", "thema", "doelgroep", "capaciteit", "details_link"]
+    readonly_fields = ["details_link"]
     extra = 1
     verbose_name_plural = _("meetings in this programme")
+
+    class Media:
+        css = {"all": ["bijeenkomsten/admin/programme.css"]}
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(aantal_onderdelen=Count("onderdelen"))
@@ -204,18 +253,22 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
         proposals = self.admin_site.get_model_admin(Halfjaarprogramma).proposals(request, obj)
         return len(proposals) if proposals else self.extra
 
-    @admin.display(description=_("programme parts"))
-    def onderdelen_link(self, obj: Bijeenkomst) -> str:
+    @admin.display(description=_("place, link, parts…"))
+    def details_link(self, obj: Bijeenkomst) -> str:
         if not obj.pk:
             return "–"
         url = reverse("admin:bijeenkomsten_bijeenkomst_change", args=[obj.pk])
         aantal = getattr(obj, "aantal_onderdelen", 0)
-        label = ngettext("%(n)d part: edit", "%(n)d parts: edit", aantal) % {"n": aantal}
+        label = ngettext("all details (%(n)d part)", "all details (%(n)d parts)", aantal) % {
+            "n": aantal
+        }
         return format_html('<a href="{}">{}</a>', url, label)
 
 
 @admin.register(Halfjaarprogramma)
-class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin):
+class HalfjaarprogrammaAdmin(
+    VerboseHistoryMixin, DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin
+):
     network_path = "netwerk"
     coordinator_permissions = ALL_PERMISSIONS
     list_display = ["__str__", "netwerk", "jaar", "helft", "aantal_bijeenkomsten", "gepubliceerd"]
@@ -226,7 +279,8 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
         ("netwerk__koepel", admin.RelatedOnlyFieldListFilter),
         ("netwerk", admin.RelatedOnlyFieldListFilter),  # only the coordinator's networks
     ]
-    search_fields = ["netwerk__naam", "themas"]
+    # "jaar__exact": "2027" finds that year (compared as text, so "Twente" is no error).
+    search_fields = ["netwerk__naam", "themas", "jaar__exact"]
     list_select_related = ["netwerk"]
     autocomplete_fields = ["netwerk"]
     fields = [
@@ -264,8 +318,6 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
         return initial
 
     def _proposal_target(self, request: HttpRequest, obj: Halfjaarprogramma | None):
-        from netwerken.models import Netwerk
-
         if obj is not None and obj.pk:
             if obj.bijeenkomsten.exists():
                 return None
@@ -306,18 +358,29 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Bijeenkomst:
             return super().save_formset(request, form, formset, change)
-        for obj in formset.save(commit=False):
-            services.meeting_save(bijeenkomst=obj, programma=form.instance)
+        outcomes = services.programme_save_meetings(
+            programma=form.instance,
+            meetings=formset.save(commit=False),
+            removed=formset.deleted_objects,
+        )
         formset.save_m2m()
         meeting_admin = self.admin_site.get_model_admin(Bijeenkomst)
+        # Each meeting's own history shows its edits too, not only the programme's.
+        row = formset.forms[0] if formset.forms else None
+        for obj in formset.new_objects:
+            meeting_admin.log_addition(request, obj, [{"added": {}}])
+        for obj, fields in formset.changed_objects:
+            changed = field_names(Bijeenkomst, fields, row)
+            meeting_admin.log_change(request, obj, [{"changed": {"fields": changed}}])
         deleted = []
         for obj in formset.deleted_objects:
-            outcome = meeting_admin.delete_one(request, obj)
+            outcome = outcomes[obj.pk]
+            meeting_admin.report_outcome(request, obj, outcome)
             if outcome == DeleteOutcome.DELETED:
                 deleted.append(obj)
             elif outcome == DeleteOutcome.CANCELLED:
                 formset.changed_objects.append((obj, ["geannuleerd"]))
-        formset.deleted_objects = deleted  # the history says what really happened
+        formset.deleted_objects = deleted  # the programme's history says what really happened
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """The confirmation page of deleting programmes: each meeting as the meeting's own delete
@@ -369,7 +432,11 @@ class HalfjaarprogrammaAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admi
 
     def _publish_one(self, request: HttpRequest, obj: Halfjaarprogramma) -> bool:
         if services.programme_publish(programma_id=obj.pk):
-            self.log_change(request, obj, [{"changed": {"fields": ["gepubliceerd"]}}])
+            self.log_change(
+                request,
+                obj,
+                [{"changed": {"fields": field_names(Halfjaarprogramma, ["gepubliceerd"])}}],
+            )
             self.message_user(
                 request,
                 _("%(programma)s is published: members see it and its meetings now.")
@@ -419,11 +486,30 @@ class AttendanceForm(forms.ModelForm):
 
 
 _STATUS_ORDER = Case(
-    When(status__in=["aangemeld", "aanwezig"], then=Value(0)),
-    When(status="wachtlijst", then=Value(1)),
+    When(status__in=[Aanmelding.Status.AANGEMELD, Aanmelding.Status.AANWEZIG], then=Value(0)),
+    When(status=Aanmelding.Status.WACHTLIJST, then=Value(1)),
     default=Value(2),
     output_field=IntegerField(),
 )
+
+
+def report_refused_attendance(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    marks: services.AttendanceMarks,
+    names: dict[int, str],
+) -> None:
+    """Say who was not marked as attended and why, one message per reason."""
+    by_reason: dict[str, list[str]] = {}
+    for pk, reason in marks.refused.items():
+        by_reason.setdefault(reason, []).append(names.get(pk, str(pk)))
+    for reason, who in by_reason.items():
+        model_admin.message_user(
+            request,
+            gettext("%(names)s not marked as attended: %(reason)s.")
+            % {"names": ", ".join(sorted(who)), "reason": reason},
+            messages.WARNING,
+        )
 
 
 class AanmeldingInline(NetworkScopedMixin, admin.TabularInline):
@@ -495,7 +581,9 @@ class MateriaalInline(NetworkScopedMixin, admin.StackedInline):
 
 
 @admin.register(Bijeenkomst)
-class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin):
+class BijeenkomstAdmin(
+    VerboseHistoryMixin, DeleteThroughServiceMixin, NetworkScopedMixin, admin.ModelAdmin
+):
     form = MeetingForm
     network_path = "netwerken"
     coordinator_permissions = ALL_PERMISSIONS
@@ -583,7 +671,8 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
         return ", ".join(n.naam for n in obj.netwerken.all())
 
     def save_model(self, request: HttpRequest, obj: Bijeenkomst, form, change: bool) -> None:
-        services.meeting_save(bijeenkomst=obj)  # a move mails, more room admits the waiting
+        # A move mails, more room admits the waiting list, the organisers are checked.
+        services.meeting_save(bijeenkomst=obj, netwerk_ids=form.organiser_ids())
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """What the delete pages show: a meeting with registrations is not deleted but cancelled
@@ -605,31 +694,37 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
         return notes + to_delete, model_count, perms_needed, protected
 
     def delete_through_service(self, request: HttpRequest, obj: Bijeenkomst) -> DeleteOutcome:
-        outcome = services.meeting_delete(bijeenkomst_id=obj.pk)
+        return services.meeting_delete(bijeenkomst_id=obj.pk)
+
+    def log_kept(self, request: HttpRequest, obj: Bijeenkomst, outcome: DeleteOutcome) -> None:
         if outcome == DeleteOutcome.CANCELLED:
             self.log_cancellation(request, obj)
-        return outcome
 
     def kept_message(self, obj: Bijeenkomst, outcome: DeleteOutcome) -> str:
         return _meeting_outcome_message(obj, outcome)
 
     def log_cancellation(self, request: HttpRequest, obj: Bijeenkomst) -> None:
-        self.log_change(request, obj, [{"changed": {"fields": ["geannuleerd"]}}])
+        fields = field_names(Bijeenkomst, ["geannuleerd"])
+        self.log_change(request, obj, [{"changed": {"fields": fields}}])
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Aanmelding:
             return super().save_formset(request, form, formset, change)
-        aanwezig, afwezig, changed = [], [], []
+        aanwezig, afwezig, ticked = [], [], []
         for row in formset.forms:
             if "aanwezig" not in row.changed_data:
                 continue
             (aanwezig if row.cleaned_data.get("aanwezig") else afwezig).append(row.instance.pk)
-            changed.append((row.instance, ["aanwezig"]))
-        if changed:
-            services.meeting_mark_attendance(
+            ticked.append(row.instance)
+        refused: dict[int, str] = {}
+        if ticked:
+            marks = services.meeting_mark_attendance(
                 bijeenkomst_id=form.instance.pk, aanwezig=aanwezig, afwezig=afwezig
             )
-        # What the admin's history message is built from.
+            refused = marks.refused
+            report_refused_attendance(self, request, marks, {a.pk: a.naam for a in ticked})
+        # What the admin's history message is built from: the rows really changed.
+        changed = [(a, ["aanwezig"]) for a in ticked if a.pk not in refused]
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], changed, []
 
     def response_change(self, request: HttpRequest, obj: Bijeenkomst):
@@ -657,7 +752,7 @@ class BijeenkomstAdmin(DeleteThroughServiceMixin, NetworkScopedMixin, admin.Mode
 
 
 @admin.register(Aanmelding)
-class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class AanmeldingAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "bijeenkomst__netwerken"
     coordinator_permissions = frozenset({"view"})
     list_display = ["__str__", "bijeenkomst", "status", "voorrang", "bevestigd", "aangemeld_op"]
@@ -679,21 +774,34 @@ class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
 
     def _mark(self, request: HttpRequest, queryset, attended: bool) -> None:
         per_meeting: dict[int, list[int]] = {}
-        for aanmelding in queryset:
+        names = {}
+        for aanmelding in queryset.select_related("lid"):
             per_meeting.setdefault(aanmelding.bijeenkomst_id, []).append(aanmelding.pk)
-        changed = 0
+            names[aanmelding.pk] = aanmelding.naam
+        changed, refused = 0, {}
         for bijeenkomst_id, ids in per_meeting.items():
-            changed += services.meeting_mark_attendance(
+            marks = services.meeting_mark_attendance(
                 bijeenkomst_id=bijeenkomst_id,
                 aanwezig=ids if attended else (),
                 afwezig=() if attended else ids,
             )
-        self.message_user(
-            request,
-            ngettext("%(n)d registration changed.", "%(n)d registrations changed.", changed)
-            % {"n": changed},
-            messages.SUCCESS,
-        )
+            changed += marks.changed
+            refused.update(marks.refused)
+        marks = services.AttendanceMarks(changed=changed, refused=refused)
+        if changed:
+            self.message_user(
+                request,
+                ngettext("%(n)d registration changed.", "%(n)d registrations changed.", changed)
+                % {"n": changed},
+                messages.SUCCESS,
+            )
+        elif not refused:
+            self.message_user(
+                request,
+                gettext("Nothing changed: the selected registrations were marked so already."),
+                messages.WARNING,
+            )
+        report_refused_attendance(self, request, marks, names)
 
     @admin.action(description=_("Mark as attended"), permissions=["attendance"])
     def mark_attended(self, request: HttpRequest, queryset) -> None:
@@ -705,7 +813,7 @@ class AanmeldingAdmin(NetworkScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Programmaonderdeel)
-class ProgrammaonderdeelAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class ProgrammaonderdeelAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "bijeenkomst__netwerken"
     coordinator_permissions = ALL_PERMISSIONS
     list_display = ["titel", "soort", "sprekers", "bijeenkomst"]
@@ -716,7 +824,7 @@ class ProgrammaonderdeelAdmin(NetworkScopedMixin, admin.ModelAdmin):
 
 
 @admin.register(Materiaal)
-class MateriaalAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class MateriaalAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "bijeenkomst__netwerken"
     coordinator_permissions = ALL_PERMISSIONS
     form = MateriaalForm

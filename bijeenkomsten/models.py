@@ -16,6 +16,11 @@ def half_year_label(jaar: int, helft: int) -> str:
     return _("second half of %(year)s") % {"year": jaar}
 
 
+class HalfjaarprogrammaQuerySet(models.QuerySet):
+    def published(self) -> "HalfjaarprogrammaQuerySet":
+        return self.filter(gepubliceerd=True)
+
+
 class Halfjaarprogramma(models.Model):
     """A network's programme for one half-year, with its jointly chosen themes."""
 
@@ -40,6 +45,8 @@ class Halfjaarprogramma(models.Model):
         help_text=_("Members see a programme and its meetings only once it is published."),
     )
     gepubliceerd_op = models.DateTimeField(_("published on"), null=True, blank=True)
+
+    objects = HalfjaarprogrammaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("half-year programme")
@@ -74,6 +81,28 @@ class Halfjaarprogramma(models.Model):
         return [line.strip() for line in self.themas.splitlines() if line.strip()]
 
 
+class Doelgroep(models.TextChoices):
+    """Who a meeting is for, narrowest first. "Organising network" means any network that
+    organises it. (Defined out here so the model's constraint can list its values; use it as
+    `Bijeenkomst.Doelgroep`.)"""
+
+    KERN = "kern", _("core of the organising network")
+    NETWERK = "netwerk", _("members of the organising network (both tiers)")
+    LEDEN = "leden", _("members of any network")
+    OPEN = "open", _("open to anyone interested")
+
+
+# A meeting outside any programme counts as published: only a draft programme hides meetings.
+PUBLISHED = Q(programma__isnull=True) | Q(programma__gepubliceerd=True)
+
+
+class BijeenkomstQuerySet(models.QuerySet):
+    def published(self) -> "BijeenkomstQuerySet":
+        """Meetings whose programme is published, or that belong to none (a draft programme's
+        meetings are seen by its coordinators only)."""
+        return self.filter(PUBLISHED)
+
+
 class Bijeenkomst(models.Model):
     """A meeting, organised by one or more networks."""
 
@@ -87,14 +116,7 @@ class Bijeenkomst(models.Model):
         WSWD = "wswd", _("World Social Work Day")
         OVERIG = "overig", _("other")
 
-    class Doelgroep(models.TextChoices):
-        """Who a meeting is for, narrowest first. "Organising network" means any network
-        that organises it."""
-
-        KERN = "kern", _("core of the organising network")
-        NETWERK = "netwerk", _("members of the organising network (both tiers)")
-        LEDEN = "leden", _("members of any network")
-        OPEN = "open", _("open to anyone interested")
+    Doelgroep = Doelgroep
 
     netwerken = models.ManyToManyField(
         "netwerken.Netwerk", related_name="bijeenkomsten", verbose_name=_("organising networks")
@@ -155,6 +177,8 @@ class Bijeenkomst(models.Model):
     aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     gewijzigd_op = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = BijeenkomstQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -175,7 +199,7 @@ class Bijeenkomst(models.Model):
                 violation_error_message=_("The registration deadline lies after the start."),
             ),
             models.CheckConstraint(
-                condition=Q(doelgroep__in=["kern", "netwerk", "leden", "open"]),
+                condition=Q(doelgroep__in=Doelgroep.values),
                 name="bijeenkomst_doelgroep_valid",
             ),
         ]
@@ -299,19 +323,51 @@ class Materiaal(models.Model):
         return self.titel
 
 
-LIVE_STATUSES = ("aangemeld", "wachtlijst", "aanwezig")
+class AanmeldingStatus(models.TextChoices):
+    """A registration's status (defined out here so the constraints below can use it; use it
+    as `Aanmelding.Status`)."""
+
+    AANGEMELD = "aangemeld", _("registered")
+    WACHTLIJST = "wachtlijst", _("waiting list")
+    GEANNULEERD = "geannuleerd", _("cancelled")
+    AANWEZIG = "aanwezig", _("attended")
+
+
+# A live registration holds a place or waits for one (or attended); at most one per person.
+LIVE_STATUSES = (AanmeldingStatus.AANGEMELD, AanmeldingStatus.WACHTLIJST, AanmeldingStatus.AANWEZIG)
+# What the member (or the service, for them) may still cancel: the meeting has not happened.
+CANCELLABLE_STATUSES = (AanmeldingStatus.AANGEMELD, AanmeldingStatus.WACHTLIJST)
 # A registration that fills a place: confirmed (guests confirm by mail), not waiting.
-TAKES_A_PLACE = Q(status__in=["aangemeld", "aanwezig"], bevestigd=True)
+TAKES_A_PLACE = Q(
+    status__in=[AanmeldingStatus.AANGEMELD, AanmeldingStatus.AANWEZIG], bevestigd=True
+)
+
+
+class AanmeldingQuerySet(models.QuerySet):
+    def live(self) -> "AanmeldingQuerySet":
+        """Registered, waiting or attended: not cancelled."""
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def cancellable(self) -> "AanmeldingQuerySet":
+        """Registered or waiting: what cancelling (by the member, or when they lose sight of
+        the meeting) applies to."""
+        return self.filter(status__in=CANCELLABLE_STATUSES)
+
+    def taking_a_place(self) -> "AanmeldingQuerySet":
+        return self.filter(TAKES_A_PLACE)
+
+    def waiting(self) -> "AanmeldingQuerySet":
+        """The waiting list: confirmed rows waiting for a place (unordered)."""
+        return self.filter(status=AanmeldingStatus.WACHTLIJST, bevestigd=True)
+
+    def attended(self) -> "AanmeldingQuerySet":
+        return self.filter(status=AanmeldingStatus.AANWEZIG)
 
 
 class Aanmelding(models.Model):
     """A registration for a meeting, by a member or (for open meetings) a guest."""
 
-    class Status(models.TextChoices):
-        AANGEMELD = "aangemeld", _("registered")
-        WACHTLIJST = "wachtlijst", _("waiting list")
-        GEANNULEERD = "geannuleerd", _("cancelled")
-        AANWEZIG = "aanwezig", _("attended")
+    Status = AanmeldingStatus
 
     # PROTECT: no path deletes registrations with their meeting; `services.meeting_delete`
     # cancels a meeting with registrations instead (mails, feeds), and the ORM refuses the rest.
@@ -346,13 +402,15 @@ class Aanmelding(models.Model):
     aangemeld_op = models.DateTimeField(_("registered on"), default=timezone.now)
     gewijzigd_op = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = AanmeldingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         ordering = ["bijeenkomst", "aangemeld_op", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["aangemeld", "wachtlijst", "geannuleerd", "aanwezig"]),
+                condition=Q(status__in=AanmeldingStatus.values),
                 name="aanmelding_status_valid",
             ),
             # Exactly one of: a member, a guest, or an anonymised past registration.

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.adminscope import NetworkScopedMixin, request_scope
+from portal.adminhistory import VerboseHistoryMixin
+from portal.adminscope import NetworkScopedMixin, request_scope, scope_queryset
 
 from . import services
 from .exports import ADMIN_ACTIONS as EXPORT_ACTIONS
@@ -37,7 +37,7 @@ class AccountDeletionMixin:
 
 
 @admin.register(User)
-class UserAdmin(AccountDeletionMixin, DjangoUserAdmin):
+class UserAdmin(VerboseHistoryMixin, AccountDeletionMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -66,7 +66,7 @@ class LidmaatschapInline(NetworkScopedMixin, admin.TabularInline):
 
 
 @admin.register(Lid)
-class LidAdmin(AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin):
+class LidAdmin(VerboseHistoryMixin, AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "lidmaatschappen__netwerk"
     # Coordinators read a member's page (memberships, history); tiers and join requests are
     # handled on the memberships list, where every change is one action.
@@ -76,41 +76,21 @@ class LidAdmin(AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin):
     search_fields = ["naam", "user__email", "organisatie"]
     list_select_related = ["user"]
     autocomplete_fields = ["user"]
-    readonly_fields = ["bijeenkomsten_dit_jaar"]
     inlines = [LidmaatschapInline]
     actions = EXPORT_ACTIONS
 
-    @admin.display(description=_("meetings attended this year"))
-    def bijeenkomsten_dit_jaar(self, obj: Lid) -> str:
-        from bijeenkomsten.models import Aanmelding
-        from portal.adminscope import scope_queryset
-
-        attended = Aanmelding.objects.filter(
-            lid=obj, status=Aanmelding.Status.AANWEZIG, bijeenkomst__begin__year=timezone.now().year
-        )
-        # A coordinator sees the member's history in their own networks only.
-        scope = getattr(obj, "_regionet_scope", [])  # set by get_object; [] shows nothing
-        attended = scope_queryset(attended, "bijeenkomst__netwerken", scope)
-        rows = attended.select_related("bijeenkomst").order_by("bijeenkomst__begin")
-        if not rows:
-            return _("None yet this year.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{} – {}</li>",
-                (
-                    (timezone.localtime(a.bijeenkomst.begin).strftime("%d-%m-%Y"), a.bijeenkomst)
-                    for a in rows
-                ),
-            ),
-        )
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        # bijeenkomsten_dit_jaar is called without the request: carry the scope on the row.
-        obj._regionet_scope = request_scope(request)
-        return obj
+    def render_change_form(self, request: HttpRequest, context: dict, *args, obj=None, **kwargs):
+        if obj is not None:
+            # Shown below the fields (templates/admin/leden/lid/change_form.html); read here,
+            # where the request says whose networks' meetings the viewer may see.
+            attended = obj.aanmeldingen.attended().filter(
+                bijeenkomst__begin__year=timezone.localdate().year
+            )
+            attended = scope_queryset(attended, "bijeenkomst__netwerken", request_scope(request))
+            context["attended_this_year"] = attended.select_related("bijeenkomst").order_by(
+                "bijeenkomst__begin"
+            )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
 
 class BerichtForm(forms.Form):
@@ -134,12 +114,12 @@ class TierRequestFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "ja":
-            return queryset.filter(status=Lidmaatschap.Status.ACTIEF).exclude(gevraagde_schil="")
+            return queryset.tier_move_requested()
         return queryset
 
 
 @admin.register(Lidmaatschap)
-class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class LidmaatschapAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "netwerk"
     coordinator_permissions = frozenset({"view", "change"})
     list_display = [
@@ -264,7 +244,7 @@ class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
             request,
             queryset,
             title=_("Decline join requests"),
-            pending=queryset.filter(status=Lidmaatschap.Status.AANGEVRAAGD),
+            pending=queryset.pending(),
             apply=lambda bericht: self._apply(
                 request,
                 queryset,
@@ -286,7 +266,7 @@ class LidmaatschapAdmin(NetworkScopedMixin, admin.ModelAdmin):
             request,
             queryset,
             title=_("Refuse tier moves"),
-            pending=queryset.filter(status=Lidmaatschap.Status.ACTIEF).exclude(gevraagde_schil=""),
+            pending=queryset.tier_move_requested(),
             apply=lambda bericht: self._apply(
                 request,
                 queryset,

@@ -58,6 +58,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def get_full_name(self) -> str:
+        # No first and last name (a member's name is on their profile): Django's own would
+        # read "None None", as the admin's history showed after every address.
+        return ""
+
+    def get_short_name(self) -> str:
+        return ""
+
 
 class Lid(models.Model):
     """A member's profile: one per user."""
@@ -122,18 +130,47 @@ class Lid(models.Model):
         return self.naam
 
 
+# Lidmaatschap's choices, defined out here so its constraints can list their values; use them
+# as `Lidmaatschap.Schil` and `Lidmaatschap.Status`.
+class Schil(models.TextChoices):
+    KERN = "kern", _("core (1st tier)")
+    BETROKKEN = "betrokken", _("involved (2nd tier)")
+
+
+class LidmaatschapStatus(models.TextChoices):
+    AANGEVRAAGD = "aangevraagd", _("requested")
+    ACTIEF = "actief", _("active")
+    BEEINDIGD = "beeindigd", _("ended")
+    AFGEWEZEN = "afgewezen", _("declined")
+
+
+class LidmaatschapQuerySet(models.QuerySet):
+    def active(self) -> "LidmaatschapQuerySet":
+        """Accepted and not ended: the members a network counts."""
+        return self.filter(status=LidmaatschapStatus.ACTIEF)
+
+    def core(self) -> "LidmaatschapQuerySet":
+        """Active members of the core (1st tier)."""
+        return self.active().filter(schil=Schil.KERN)
+
+    def pending(self) -> "LidmaatschapQuerySet":
+        """Join requests waiting for a coordinator."""
+        return self.filter(status=LidmaatschapStatus.AANGEVRAAGD)
+
+    def current(self) -> "LidmaatschapQuerySet":
+        """Pending or active: what a member can still withdraw or leave."""
+        return self.filter(status__in=[LidmaatschapStatus.AANGEVRAAGD, LidmaatschapStatus.ACTIEF])
+
+    def tier_move_requested(self) -> "LidmaatschapQuerySet":
+        """Active members who asked to move to the other tier, waiting for a coordinator."""
+        return self.active().exclude(gevraagde_schil="")
+
+
 class Lidmaatschap(models.Model):
     """A member in a network: core ("1e schil") or second tier ("2e schil")."""
 
-    class Schil(models.TextChoices):
-        KERN = "kern", _("core (1st tier)")
-        BETROKKEN = "betrokken", _("involved (2nd tier)")
-
-    class Status(models.TextChoices):
-        AANGEVRAAGD = "aangevraagd", _("requested")
-        ACTIEF = "actief", _("active")
-        BEEINDIGD = "beeindigd", _("ended")
-        AFGEWEZEN = "afgewezen", _("declined")
+    Schil = Schil
+    Status = LidmaatschapStatus
 
     lid = models.ForeignKey(
         Lid, on_delete=models.CASCADE, related_name="lidmaatschappen", verbose_name=_("member")
@@ -158,6 +195,8 @@ class Lidmaatschap(models.Model):
     )
     schil_gevraagd_op = models.DateTimeField(_("tier move requested on"), null=True, blank=True)
 
+    objects = LidmaatschapQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -167,14 +206,14 @@ class Lidmaatschap(models.Model):
                 fields=["lid", "netwerk"], name="lidmaatschap_once_per_network"
             ),
             models.CheckConstraint(
-                condition=Q(schil__in=["kern", "betrokken"]), name="lidmaatschap_schil_valid"
+                condition=Q(schil__in=Schil.values), name="lidmaatschap_schil_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["aangevraagd", "actief", "beeindigd", "afgewezen"]),
+                condition=Q(status__in=LidmaatschapStatus.values),
                 name="lidmaatschap_status_valid",
             ),
             models.CheckConstraint(
-                condition=Q(gevraagde_schil__in=["", "kern", "betrokken"]),
+                condition=Q(gevraagde_schil__in=["", *Schil.values]),
                 name="lidmaatschap_gevraagde_schil_valid",
             ),
             models.CheckConstraint(

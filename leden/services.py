@@ -1,4 +1,6 @@
-"""Writes for memberships: join requests and tiers (used by the coordinators' admin)."""
+"""Writes for members: their memberships (join requests, tiers and tier moves, decided by
+coordinators in the admin; joining and leaving, by members themselves) and their account
+(profile photo, calendar link, data download and erasure)."""
 
 from __future__ import annotations
 
@@ -33,13 +35,15 @@ def membership_accept(*, lidmaatschap_id: int, schil: str, today: date | None = 
     at once send one mail). Returns whether this call accepted it.
     """
     _check_schil(schil)
-    accepted = Lidmaatschap.objects.filter(
-        pk=lidmaatschap_id, status=Lidmaatschap.Status.AANGEVRAAGD
-    ).update(
-        status=Lidmaatschap.Status.ACTIEF,
-        schil=schil,
-        lid_sinds=today or timezone.localdate(),
-        beeindigd_op=None,
+    accepted = (
+        Lidmaatschap.objects.pending()
+        .filter(pk=lidmaatschap_id)
+        .update(
+            status=Lidmaatschap.Status.ACTIEF,
+            schil=schil,
+            lid_sinds=today or timezone.localdate(),
+            beeindigd_op=None,
+        )
     )
     if accepted:
         bump_content_version()  # update() sends no signal; the new member sees more now
@@ -54,9 +58,11 @@ def membership_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
     The row stays, with status "declined", so the mail task can still load it and the
     member's history shows the request. Returns whether this call declined it.
     """
-    declined = Lidmaatschap.objects.filter(
-        pk=lidmaatschap_id, status=Lidmaatschap.Status.AANGEVRAAGD
-    ).update(status=Lidmaatschap.Status.AFGEWEZEN, beeindigd_op=None)
+    declined = (
+        Lidmaatschap.objects.pending()
+        .filter(pk=lidmaatschap_id)
+        .update(status=Lidmaatschap.Status.AFGEWEZEN, beeindigd_op=None)
+    )
     if declined:
         mails.queue_membership_mail(lidmaatschap_id, "afgewezen", message)
     return bool(declined)
@@ -67,7 +73,8 @@ def membership_change_tier(*, lidmaatschap_id: int, schil: str) -> bool:
     """Move an active member to the core or the second tier. Returns whether it changed."""
     _check_schil(schil)
     changed = (
-        Lidmaatschap.objects.filter(pk=lidmaatschap_id, status=Lidmaatschap.Status.ACTIEF)
+        Lidmaatschap.objects.active()
+        .filter(pk=lidmaatschap_id)
         .exclude(schil=schil)
         .update(schil=schil, gevraagde_schil="", schil_gevraagd_op=None)
     )
@@ -82,9 +89,9 @@ def membership_tier_request(*, lid: Lid, netwerk_id: int, schil: str) -> bool:
     """A member asks to move to the other tier of a network they are active in; the
     network's coordinators decide. Returns whether a request is now pending."""
     _check_schil(schil)
-    asked = Lidmaatschap.objects.filter(
-        lid=lid, netwerk_id=netwerk_id, status=Lidmaatschap.Status.ACTIEF
-    ).exclude(schil=schil)
+    asked = (
+        Lidmaatschap.objects.active().filter(lid=lid, netwerk_id=netwerk_id).exclude(schil=schil)
+    )
     changed = asked.exclude(gevraagde_schil=schil)  # asking twice tells nobody twice
     pending = list(changed.values_list("pk", flat=True))
     updated = asked.update(gevraagde_schil=schil, schil_gevraagd_op=timezone.now())
@@ -97,8 +104,8 @@ def _decide_tier_request(lidmaatschap_id: int, *, accept: bool, message: str) ->
     # Locked and re-read, so two coordinators deciding at once send one mail.
     lidmaatschap = (
         Lidmaatschap.objects.select_for_update()
-        .filter(pk=lidmaatschap_id, status=Lidmaatschap.Status.ACTIEF)
-        .exclude(gevraagde_schil="")
+        .tier_move_requested()
+        .filter(pk=lidmaatschap_id)
         .first()
     )
     if lidmaatschap is None:
@@ -176,15 +183,15 @@ def membership_request(*, lid: Lid, netwerk_id: int, schil: str, motivatie: str)
 def membership_leave(*, lid: Lid, netwerk_id: int, today: date | None = None) -> bool:
     """End the member's own membership (or withdraw a request). Returns whether it changed."""
     today = today or timezone.localdate()
-    left = Lidmaatschap.objects.filter(
-        lid=lid,
-        netwerk_id=netwerk_id,
-        status__in=[Lidmaatschap.Status.AANGEVRAAGD, Lidmaatschap.Status.ACTIEF],
-    ).update(
-        status=Lidmaatschap.Status.BEEINDIGD,
-        beeindigd_op=today,
-        gevraagde_schil="",
-        schil_gevraagd_op=None,
+    left = (
+        Lidmaatschap.objects.current()
+        .filter(lid=lid, netwerk_id=netwerk_id)
+        .update(
+            status=Lidmaatschap.Status.BEEINDIGD,
+            beeindigd_op=today,
+            gevraagde_schil="",
+            schil_gevraagd_op=None,
+        )
     )
     if left:
         bump_content_version()  # update() sends no signal; counts and visibility change
@@ -196,13 +203,14 @@ def _drop_registrations_out_of_sight(lid: Lid) -> None:
     """A member who left a network, or its core, keeps no place at a meeting they may no
     longer see (they could not even cancel it there): it goes to the waiting list, and no
     reminder with the meeting's details or join link reaches them."""
-    from bijeenkomsten.models import Aanmelding
     from bijeenkomsten.permissions import visible_meetings
     from bijeenkomsten.services import cancel_registration
 
-    out_of_sight = Aanmelding.objects.filter(
-        lid=lid, status__in=["aangemeld", "wachtlijst"], bijeenkomst__begin__gt=timezone.now()
-    ).exclude(bijeenkomst__in=visible_meetings(lid.user))
+    out_of_sight = (
+        lid.aanmeldingen.cancellable()
+        .filter(bijeenkomst__begin__gt=timezone.now())
+        .exclude(bijeenkomst__in=visible_meetings(lid.user))
+    )
     for aanmelding_id in out_of_sight.values_list("pk", flat=True):
         cancel_registration(aanmelding_id=aanmelding_id)
 
@@ -323,8 +331,8 @@ def account_delete(*, user) -> None:
         _queue_departure_mail(lid)
         _scrub_admin_log(user, lid)
     # Places held for meetings still to come are freed for the waiting list first.
-    upcoming = Aanmelding.objects.filter(
-        theirs, status__in=["aangemeld", "wachtlijst"], bijeenkomst__begin__gt=timezone.now()
+    upcoming = Aanmelding.objects.cancellable().filter(
+        theirs, bijeenkomst__begin__gt=timezone.now()
     )
     for aanmelding_id in upcoming.values_list("pk", flat=True):
         cancel_registration(aanmelding_id=aanmelding_id)

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.text import capfirst
 
+from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import ALL_PERMISSIONS, NetworkScopedMixin
 
 from .models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 
 
 @admin.register(Koepel)
-class KoepelAdmin(admin.ModelAdmin):
+class KoepelAdmin(VerboseHistoryMixin, admin.ModelAdmin):
     list_display = ["naam", "afkorting", "land"]
     list_filter = ["land"]
     search_fields = ["naam", "afkorting"]
@@ -16,7 +17,7 @@ class KoepelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partnerorganisatie)
-class PartnerorganisatieAdmin(admin.ModelAdmin):
+class PartnerorganisatieAdmin(VerboseHistoryMixin, admin.ModelAdmin):
     list_display = ["naam", "soort", "website"]
     list_filter = ["soort"]
     search_fields = ["naam"]
@@ -37,7 +38,7 @@ class SpeerpuntInline(NetworkScopedMixin, admin.StackedInline):
 
 
 @admin.register(Netwerk)
-class NetwerkAdmin(NetworkScopedMixin, admin.ModelAdmin):
+class NetwerkAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "pk"
     # Coordinators keep their network's page up to date; creating networks, naming them and
     # choosing coordinators stays with the umbrella's staff.

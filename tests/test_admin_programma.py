@@ -241,7 +241,8 @@ def test_changes_are_recorded_with_the_changed_fields(coordinator_client, meetin
     data["locatie"] = "Hengelo"
     coordinator_client.post(_change_url(meeting), data)
     entry = LogEntry.objects.filter(object_id=str(meeting.pk)).latest("action_time")
-    assert "locatie" in entry.change_message or "place" in entry.get_change_message().lower()
+    # Stored as the field's verbose name (the translations' msgid), shown in Dutch.
+    assert "place" in entry.change_message and "plaats" in entry.get_change_message()
     history = coordinator_client.get(
         reverse("admin:bijeenkomsten_bijeenkomst_history", args=[meeting.pk])
     )
@@ -323,3 +324,82 @@ def test_meeting_page_in_the_admin_links_an_uploaded_pdf(coordinator_client, mee
     assert page.status_code == 200
     assert materiaal.pdf.url in page.content.decode()
     assert coordinator_client.get(materiaal.pdf.url).status_code == 200
+
+
+def test_programme_search_finds_a_year(coordinator_client, twente):
+    for jaar in (2026, 2027):
+        for helft in (1, 2):
+            factories.HalfjaarprogrammaFactory(netwerk=twente, jaar=jaar, helft=helft)
+    url = reverse("admin:bijeenkomsten_halfjaarprogramma_changelist")
+    for term in ("2027", "Twente 2027"):
+        found = coordinator_client.get(url, {"q": term}).context["cl"].result_list
+        assert sorted((p.jaar, p.helft) for p in found) == [(2027, 1), (2027, 2)], term
+    assert coordinator_client.get(url, {"q": "Ethiek"}).status_code == 200  # words still work
+
+
+def _history(client, obj) -> str:
+    """The history page's entries as text."""
+    import re
+
+    url = reverse(f"admin:bijeenkomsten_{obj._meta.model_name}_history", args=[obj.pk])
+    html = client.get(url).content.decode()
+    if "<tbody>" not in html:
+        return ""  # no entries yet
+    rows = html.split("<tbody>")[1].split("</tbody>")[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rows))
+
+
+def test_history_names_the_changed_fields_in_dutch(coordinator_client, meeting, mails):
+    data = changeform_data(coordinator_client.get(_change_url(meeting)))
+    data.update({"begin_0": "09-03-2027", "einde_0": "09-03-2027", "locatie": "Hengelo"})
+    assert coordinator_client.post(_change_url(meeting), data).status_code == 302
+    coordinator_client.post(_change_url(meeting), {**data, "_cancel_meeting": "1"})
+
+    history = _history(coordinator_client, meeting)
+    assert "Gewijzigd: begin, einde en plaats." in history
+    assert "Gewijzigd: geannuleerd." in history
+    assert "None" not in history and "Start" not in history and "Place" not in history
+
+
+def test_a_meeting_moved_on_its_programme_row_records_it_in_its_own_history(
+    coordinator_client, meeting, mails
+):
+    from tests.test_admin_deletes import _move_row, _row_prefix
+
+    url = _change_url(meeting.programma)
+    data = changeform_data(coordinator_client.get(url))
+    _move_row(data, _row_prefix(data, meeting), 7, meeting)
+    assert coordinator_client.post(url, data).status_code == 302
+
+    assert "Gewijzigd: begin en einde." in _history(coordinator_client, meeting)
+    assert "Gewijzigd bij bijeenkomst" in _history(coordinator_client, meeting.programma)
+
+
+def test_attendance_action_says_why_a_registration_was_not_marked(coordinator_client, twente):
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente])  # still to come
+    waiting = factories.AanmeldingFactory(
+        bijeenkomst=bijeenkomst, status="wachtlijst", lid__naam="Wachtende"
+    )
+    cancelled = factories.AanmeldingFactory(
+        bijeenkomst=bijeenkomst, status="geannuleerd", lid__naam="Afgemelde"
+    )
+    response = coordinator_client.post(
+        reverse("admin:bijeenkomsten_aanmelding_changelist"),
+        {"action": "mark_attended", "_selected_action": [waiting.pk, cancelled.pk]},
+        follow=True,
+    )
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Wachtende niet als aanwezig gemarkeerd: de bijeenkomst is nog niet begonnen" in said
+    assert "Afgemelde niet als aanwezig gemarkeerd: alleen wie aangemeld is" in said
+    assert "0 aanmeldingen gewijzigd" not in said
+
+
+def test_attendance_checklist_says_why_a_tick_was_refused(coordinator_client, twente):
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente])  # still to come
+    factories.AanmeldingFactory(bijeenkomst=bijeenkomst, status="wachtlijst", lid__naam="Wachtende")
+    data = changeform_data(coordinator_client.get(_change_url(bijeenkomst)))
+    data["aanmeldingen-0-aanwezig"] = "on"
+    response = coordinator_client.post(_change_url(bijeenkomst), data, follow=True)
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "Wachtende niet als aanwezig gemarkeerd: de bijeenkomst is nog niet begonnen" in said
+    assert Aanmelding.objects.get(lid__naam="Wachtende").status == "wachtlijst"

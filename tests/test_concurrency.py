@@ -7,6 +7,7 @@ from django.db import connection, connections
 
 from bijeenkomsten import services
 from bijeenkomsten.models import Aanmelding
+from bijeenkomsten.services import registration
 from tests import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -69,15 +70,15 @@ def test_without_the_row_lock_capacity_is_exceeded(monkeypatch):
     """Negative control: the race is real, so the lock is what keeps the count right."""
     from bijeenkomsten.models import Bijeenkomst
 
-    monkeypatch.setattr(services, "_lock", lambda pk: Bijeenkomst.objects.get(pk=pk))
-    original_has_room = services._has_room
+    monkeypatch.setattr(registration, "_lock", lambda pk: Bijeenkomst.objects.get(pk=pk))
+    original_has_room = registration._has_room
 
     def slow_has_room(bijeenkomst):
         room = original_has_room(bijeenkomst)
         threading.Event().wait(0.05)  # widen the window between check and insert
         return room
 
-    monkeypatch.setattr(services, "_has_room", slow_has_room)
+    monkeypatch.setattr(registration, "_has_room", slow_has_room)
     bijeenkomst = factories.BijeenkomstFactory(capaciteit=10)
     leden = [factories.LidFactory() for _ in range(30)]
     run_concurrently(

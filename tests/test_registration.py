@@ -138,14 +138,16 @@ def test_a_waiting_list_row_counts_as_attended_only_once_the_meeting_has_begun()
     bijeenkomst = factories.BijeenkomstFactory(capaciteit=1)
     factories.AanmeldingFactory(bijeenkomst=bijeenkomst)
     waiting = factories.AanmeldingFactory(bijeenkomst=bijeenkomst, status="wachtlijst")
-    assert meeting_mark_attendance(bijeenkomst_id=bijeenkomst.pk, aanwezig=[waiting.pk]) == 0
+    marks = meeting_mark_attendance(bijeenkomst_id=bijeenkomst.pk, aanwezig=[waiting.pk])
+    assert marks.changed == 0
     waiting.refresh_from_db()
     assert waiting.status == "wachtlijst"
 
     bijeenkomst.begin = timezone.now() - timedelta(hours=1)
     bijeenkomst.einde = timezone.now() + timedelta(hours=1)
     bijeenkomst.save()
-    assert meeting_mark_attendance(bijeenkomst_id=bijeenkomst.pk, aanwezig=[waiting.pk]) == 1
+    marks = meeting_mark_attendance(bijeenkomst_id=bijeenkomst.pk, aanwezig=[waiting.pk])
+    assert marks.changed == 1
     waiting.refresh_from_db()
     assert waiting.status == "aanwezig"
 

@@ -52,3 +52,59 @@ def test_the_demo_puts_vlaams_brabants_meetings_in_their_sub_regions(db):
         "Vilvoorde",
     }
     assert all(b.subregio.netwerk.slug == "vlaams-brabant" for b in placed)
+
+
+def test_a_meetings_sub_region_choices_are_its_organisers(client, staff, vlaams_brabant, twente):
+    netwerk, regions = vlaams_brabant
+    Subregio.objects.create(netwerk=twente, naam="Noordoost-Twente")
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[netwerk])
+    client.force_login(staff)
+    page = client.get(reverse("admin:bijeenkomsten_bijeenkomst_change", args=[bijeenkomst.pk]))
+    choices = {
+        str(label) for _value, label in page.context["adminform"].form["subregio"].field.choices
+    }
+    assert "Hageland (SSW Vlaams-Brabant)" in choices
+    assert not any("Noordoost-Twente" in label for label in choices)
+
+
+def test_a_sub_region_must_belong_to_an_organising_network(client, staff, vlaams_brabant, twente):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from bijeenkomsten import services
+
+    _netwerk, regions = vlaams_brabant
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente])
+    bijeenkomst.subregio = regions["Leuven"]
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        services.meeting_save(bijeenkomst=bijeenkomst)
+    assert "Leuven is een subregio van SSW Vlaams-Brabant" in str(refused.value)
+
+    # On a new meeting's page (staff are offered every network), the form says why.
+    client.force_login(staff)
+    add = reverse("admin:bijeenkomsten_bijeenkomst_add")
+    response = client.post(
+        add,
+        {
+            "netwerken": [twente.pk],
+            "soort": "netwerk",
+            "titel": "Avond",
+            "slug": "avond",
+            "begin_0": "02-03-2027",
+            "begin_1": "19:00:00",
+            "einde_0": "02-03-2027",
+            "einde_1": "21:00:00",
+            "subregio": regions["Leuven"].pk,
+            "doelgroep": "netwerk",
+            "aanmelden_verplicht": "on",
+            **{
+                f"{p}-{k}": "0"
+                for p in ("aanmeldingen", "onderdelen", "materialen")
+                for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
+        },
+    )
+    assert response.status_code == 200
+    assert "Leuven is een subregio van SSW Vlaams-Brabant" in str(
+        response.context["adminform"].form.errors["subregio"]
+    )

@@ -17,8 +17,6 @@ def open_requests(context) -> dict:
     scope = request_scope(request)
     memberships = scope_queryset(Lidmaatschap.objects.all(), "netwerk", scope)
     return {
-        "join": memberships.filter(status=Lidmaatschap.Status.AANGEVRAAGD).count(),
-        "tier": memberships.filter(status=Lidmaatschap.Status.ACTIEF)
-        .exclude(gevraagde_schil="")
-        .count(),
+        "join": memberships.pending().count(),
+        "tier": memberships.tier_move_requested().count(),
     }
