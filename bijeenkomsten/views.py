@@ -149,7 +149,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Complete your profile before you register."))
         return redirect(bijeenkomst)
     try:
-        aanmelding = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+        aanmelding = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -174,7 +174,7 @@ def cancel(request: HttpRequest, slug: str) -> HttpResponse:
         .first()
     )
     if aanmelding is not None:
-        services.cancel_registration(aanmelding_id=aanmelding.pk)
+        services.registration_cancel(aanmelding_id=aanmelding.pk)
         messages.success(request, _("Your registration has been cancelled."))
     return redirect(bijeenkomst)
 
@@ -201,7 +201,7 @@ def register_guest(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             email = form.cleaned_data["gast_email"]
             try:
-                services.register_for_meeting(
+                services.registration_create(
                     bijeenkomst_id=bijeenkomst.pk,
                     **form.cleaned_data,
                     may_mail=lambda: ratelimit.address_may_receive(
@@ -228,7 +228,7 @@ def confirm_guest(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         try:
-            aanmelding = services.confirm_guest_registration(aanmelding_id=aanmelding.pk)
+            aanmelding = services.registration_confirm_guest(aanmelding_id=aanmelding.pk)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return render(request, "bijeenkomsten/gast_bevestigen.html", {"aanmelding": aanmelding})
@@ -242,7 +242,7 @@ def cancel_guest(request: HttpRequest, token: str) -> HttpResponse:
     if aanmelding is None:
         raise Http404
     if request.method == "POST" and aanmelding.status in ("aangemeld", "wachtlijst"):
-        aanmelding = services.cancel_registration(aanmelding_id=aanmelding.pk)
+        aanmelding = services.registration_cancel(aanmelding_id=aanmelding.pk)
     return render(request, "bijeenkomsten/gast_afmelden.html", {"aanmelding": aanmelding})
 
 

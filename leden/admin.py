@@ -14,14 +14,14 @@ from django.utils.translation import ngettext
 from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import NetworkScopedMixin, request_scope, scope_queryset
 
-from . import services
+from . import privacy, services
 from .exports import ADMIN_ACTIONS as EXPORT_ACTIONS
 from .models import Lid, Lidmaatschap, User
 
 
 class AccountDeletionMixin:
     """Deleting an account or a member in the admin is the member's own erasure
-    (`services.account_delete`): registrations stay as anonymous rows, places to come go to
+    (`privacy.account_delete`): registrations stay as anonymous rows, places to come go to
     the waiting list, coordinators are told. Django's own delete would leave a registration
     with neither member nor guest, which the database refuses (a 500)."""
 
@@ -29,7 +29,7 @@ class AccountDeletionMixin:
         return obj if isinstance(obj, User) else obj.user
 
     def delete_model(self, request: HttpRequest, obj) -> None:
-        services.account_delete(user=self._user_of(obj))
+        privacy.account_delete(user=self._user_of(obj))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for obj in queryset:
@@ -281,7 +281,7 @@ class LidmaatschapAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmi
         self._apply(
             request,
             queryset,
-            services.membership_change_tier,
+            services.membership_tier_change,
             _("Moved to the core."),
             schil=Lidmaatschap.Schil.KERN,
         )
@@ -291,7 +291,7 @@ class LidmaatschapAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmi
         self._apply(
             request,
             queryset,
-            services.membership_change_tier,
+            services.membership_tier_change,
             _("Moved to the second tier."),
             schil=Lidmaatschap.Schil.BETROKKEN,
         )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.uploads import CheckedFormField
 
+from . import services
 from .models import Lid, Lidmaatschap
 
 
@@ -25,9 +26,7 @@ class SignupForm(AllauthSignupForm):
         return super().try_save(request)
 
     def signup(self, request, user) -> None:
-        from .services import lid_create
-
-        lid_create(user=user, naam=self.cleaned_data["naam"])
+        services.lid_create(user=user, naam=self.cleaned_data["naam"])
 
 
 class ProfielForm(forms.ModelForm):

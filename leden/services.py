@@ -1,6 +1,6 @@
 """Writes for members: their memberships (join requests, tiers and tier moves, decided by
-coordinators in the admin; joining and leaving, by members themselves) and their account
-(profile photo, calendar link, data download and erasure)."""
+coordinators in the admin; joining and leaving, by members themselves) and their calendar link.
+The photo is in `photos`, the data download and erasure in `privacy`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from berichten.models import Verzending
-from netwerken.models import Netwerk
 from portal.pagecache import bump_content_version
-from portal.queueing import enqueue_on_commit
 
-from . import mails, tasks
-from .mail_preferences import mail_data_of
+from . import mails, privacy
 from .models import Lid, Lidmaatschap
 
 
@@ -69,7 +65,7 @@ def membership_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
 
 
 @transaction.atomic
-def membership_change_tier(*, lidmaatschap_id: int, schil: str) -> bool:
+def membership_tier_change(*, lidmaatschap_id: int, schil: str) -> bool:
     """Move an active member to the core or the second tier. Returns whether it changed."""
     _check_schil(schil)
     changed = (
@@ -80,7 +76,7 @@ def membership_change_tier(*, lidmaatschap_id: int, schil: str) -> bool:
     )
     if changed:
         bump_content_version()  # update() sends no signal; core-only meetings open or close
-        _drop_registrations_out_of_sight(Lidmaatschap.objects.get(pk=lidmaatschap_id).lid)
+        privacy.member_narrowed(Lidmaatschap.objects.get(pk=lidmaatschap_id).lid)
     return bool(changed)
 
 
@@ -117,7 +113,7 @@ def _decide_tier_request(lidmaatschap_id: int, *, accept: bool, message: str) ->
     lidmaatschap.schil_gevraagd_op = None
     lidmaatschap.save(update_fields=["schil", "gevraagde_schil", "schil_gevraagd_op"])
     if accept:
-        _drop_registrations_out_of_sight(lidmaatschap.lid)
+        privacy.member_narrowed(lidmaatschap.lid)
     mails.queue_tier_move_mail(
         lidmaatschap,
         accepted=accept,
@@ -195,199 +191,12 @@ def membership_leave(*, lid: Lid, netwerk_id: int, today: date | None = None) ->
     )
     if left:
         bump_content_version()  # update() sends no signal; counts and visibility change
-        _drop_registrations_out_of_sight(lid)
+        privacy.member_narrowed(lid)
     return bool(left)
 
 
-def _drop_registrations_out_of_sight(lid: Lid) -> None:
-    """A member who left a network, or its core, keeps no place at a meeting they may no
-    longer see (they could not even cancel it there): it goes to the waiting list, and no
-    reminder with the meeting's details or join link reaches them."""
-    from bijeenkomsten.permissions import visible_meetings
-    from bijeenkomsten.services import cancel_registration
-
-    out_of_sight = (
-        lid.aanmeldingen.cancellable()
-        .filter(bijeenkomst__begin__gt=timezone.now())
-        .exclude(bijeenkomst__in=visible_meetings(lid.user))
-    )
-    for aanmelding_id in out_of_sight.values_list("pk", flat=True):
-        cancel_registration(aanmelding_id=aanmelding_id)
-
-
-@transaction.atomic
-def lid_photo_set(*, lid: Lid, upload) -> None:
-    """Store a member's photo as a new JPEG of at most 800 px without EXIF (no GPS position,
-    camera or dates); the previous photo is deleted."""
-    previous = lid.foto.name
-    # The field checks and re-encodes the upload and gives it a random name.
-    lid.foto.save("foto.jpg", upload, save=False)
-    lid.save(update_fields=["foto"])
-    if previous:
-        transaction.on_commit(lambda: lid.foto.storage.delete(previous))
-
-
-@transaction.atomic
-def lid_photo_remove(*, lid: Lid) -> None:
-    """Delete a member's photo, file included."""
-    name = lid.foto.name
-    if not name:
-        return
-    storage = lid.foto.storage
-    lid.foto = ""
-    lid.save(update_fields=["foto"])
-    transaction.on_commit(lambda: storage.delete(name))
-
-
-def calendar_token_renew(*, lid: Lid) -> str:
+def lid_calendar_token_renew(*, lid: Lid) -> str:
     """A new secret for the personal calendar feed; the old link stops working."""
     lid.agenda_token = secrets.token_urlsafe(32)
     lid.save(update_fields=["agenda_token"])
     return lid.agenda_token
-
-
-def member_data(*, lid: Lid) -> dict:
-    """Everything the portal holds on a member, for the privacy download (AVG art. 15/20)."""
-    from bijeenkomsten.models import Aanmelding
-
-    user = lid.user
-    profile = {
-        field.name: getattr(lid, field.attname)
-        for field in Lid._meta.concrete_fields
-        if field.name not in {"id", "user", "agenda_token", "foto"}
-    }
-    memberships = list(
-        lid.lidmaatschappen.values(
-            "netwerk__naam",
-            "schil",
-            "status",
-            "motivatie",
-            "aangevraagd_op",
-            "lid_sinds",
-            "beeindigd_op",
-        )
-    )
-    registrations = list(
-        Aanmelding.objects.filter(lid=lid).values(
-            "bijeenkomst__titel", "bijeenkomst__begin", "status", "aangemeld_op"
-        )
-    )
-    return {
-        "account": {
-            "email": user.email,
-            "date_joined": user.date_joined,
-            "last_login": user.last_login,
-        },
-        "profiel": {**profile, "foto": _photo_for_download(lid)},
-        "lidmaatschappen": memberships,
-        "aanmeldingen": registrations,
-        "mail": _mail_log_of(user, lid),
-        **mail_data_of(lid),
-    }
-
-
-def _photo_for_download(lid: Lid) -> dict | None:
-    # The photo is personal data too: it travels inside the JSON, so one file holds it all.
-    import base64
-
-    if not lid.foto:
-        return None
-    with lid.foto.open("rb") as photo:
-        content = photo.read()
-    kind = lid.foto.field.file_kind
-    return {"type": kind.content_type, "base64": base64.b64encode(content).decode("ascii")}
-
-
-def _mail_log_of(user, lid: Lid) -> list[dict]:
-    mails = _mails_to(user, lid)
-    return list(
-        mails.values(*(f.name for f in mails.model._meta.concrete_fields if f.name != "id"))
-    )
-
-
-def _mails_to(user, lid: Lid | None):
-    """The mail log rows to this member, also those to an address they had before: what the
-    data download shows and what account deletion removes."""
-    from django.db.models import Q
-
-    sent_to_them = Q(ontvanger__iexact=user.email) | (Q(lid=lid) if lid is not None else Q())
-    return Verzending.objects.filter(sent_to_them)
-
-
-@transaction.atomic
-def account_delete(*, user) -> None:
-    """Erase a member: the account, profile and memberships go; past registrations stay as
-    anonymous rows so attendance figures stay right; the mail log to them is deleted, and the
-    admin log keeps what was done to their records but not their name."""
-    from django.db.models import Q
-
-    from bijeenkomsten.models import Aanmelding
-    from bijeenkomsten.services import cancel_registration
-
-    lid = Lid.objects.filter(user=user).first()
-    # Theirs too: what they did as a guest under the same address, before the account.
-    theirs = Q(gast_email__iexact=user.email) | (Q(lid=lid) if lid is not None else Q())
-    if lid is not None:
-        _queue_departure_mail(lid)
-        _scrub_admin_log(user, lid)
-    # Places held for meetings still to come are freed for the waiting list first.
-    upcoming = Aanmelding.objects.cancellable().filter(
-        theirs, bijeenkomst__begin__gt=timezone.now()
-    )
-    for aanmelding_id in upcoming.values_list("pk", flat=True):
-        cancel_registration(aanmelding_id=aanmelding_id)
-    Aanmelding.objects.filter(theirs).update(
-        lid=None, gast_naam="", gast_email="", geanonimiseerd=True
-    )
-    bump_content_version()  # update() sends no signal
-    if lid is not None:
-        lid_photo_remove(lid=lid)
-    _mails_to(user, lid).delete()
-    user.delete()  # cascades to Lid, Lidmaatschap, allauth's EmailAddress and sessions
-
-
-def _scrub_admin_log(user, lid: Lid) -> None:
-    """Admin log entries name their object ("Naam – Netwerk"). Those about this member's
-    account, profile, memberships and registrations keep the action, not the name."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.auth import get_user_model
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
-
-    from bijeenkomsten.models import Aanmelding
-
-    objects = {
-        get_user_model(): [user.pk],
-        Lid: [lid.pk],
-        Lidmaatschap: list(lid.lidmaatschappen.values_list("pk", flat=True)),
-        Aanmelding: list(lid.aanmeldingen.values_list("pk", flat=True)),
-    }
-    about_them = Q()
-    for model, pks in objects.items():
-        about_them |= Q(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id__in=[str(pk) for pk in pks],
-        )
-    LogEntry.objects.filter(about_them).update(object_repr=_("(deleted member)"), change_message="")
-
-
-def _queue_departure_mail(lid: Lid) -> None:
-    """Tell the coordinators of the member's networks (pending requests included) that the
-    member left the portal. Only the name travels, in the task's arguments: once the
-    account is gone nothing in the database may hold it, so the mail log keeps the
-    coordinators' addresses and the networks, never the name (see mails.send_departure_mails)."""
-    netwerk_ids = list(
-        lid.lidmaatschappen.filter(
-            status__in=[Lidmaatschap.Status.AANGEVRAAGD, Lidmaatschap.Status.ACTIEF]
-        ).values_list("netwerk_id", flat=True)
-    )
-    coordinator_ids = list(
-        Netwerk.coordinators.through.objects.filter(netwerk_id__in=netwerk_ids)
-        .exclude(user_id=lid.user_id)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
-    if not coordinator_ids:
-        return
-    vertrek = secrets.token_hex(8)  # one departure: a retried task mails nobody twice
-    enqueue_on_commit(tasks.send_departure_mails, lid.naam, coordinator_ids, netwerk_ids, vertrek)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from netwerken.models import Netwerk
 from portal.uploads import serve_private_file
 
-from . import services
+from . import photos, privacy, services
 from .forms import MeedoenForm, ProfielForm
 from .models import Lid, Lidmaatschap
 from .permissions import can_see_member
@@ -33,9 +33,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         if form.cleaned_data["foto"]:
-            services.lid_photo_set(lid=lid, upload=form.cleaned_data["foto"])
+            photos.lid_photo_set(lid=lid, upload=form.cleaned_data["foto"])
         elif form.cleaned_data["foto_verwijderen"]:
-            services.lid_photo_remove(lid=lid)
+            photos.lid_photo_remove(lid=lid)
         messages.success(request, _("Your profile has been saved."))
         return redirect("leden:profiel")
     memberships = lid.lidmaatschappen.select_related("netwerk").order_by("netwerk__naam")
@@ -74,7 +74,7 @@ def _photo_response(request: HttpRequest, lid: Lid) -> HttpResponse:
 @login_required
 @require_POST
 def renew_calendar_token(request: HttpRequest) -> HttpResponse:
-    services.calendar_token_renew(lid=_lid_or_404(request))
+    services.lid_calendar_token_renew(lid=_lid_or_404(request))
     messages.success(request, _("You have a new calendar link; the old one no longer works."))
     return redirect("leden:profiel")
 
@@ -123,7 +123,7 @@ def tier_move(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def data_download(request: HttpRequest) -> HttpResponse:
-    data = services.member_data(lid=_lid_or_404(request))
+    data = privacy.member_data(lid=_lid_or_404(request))
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -137,7 +137,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("bevestig") == "ja":
         user = request.user
         logout(request)
-        services.account_delete(user=user)
+        privacy.account_delete(user=user)
         messages.success(request, _("Your account and personal data have been deleted."))
         return redirect("home")
     return render(request, "leden/verwijderen.html")

@@ -4,6 +4,7 @@ Portal is plumbing and imports no app. What only the domain knows (which network
 may manage in the admin, what decides what a user sees, which exports there are) the domain
 registers with portal (`adminscope.register_scope`, `pagecache.register_audience`,
 `exports.register`) from its `permissions` and `exports` modules, when they are imported.
+Apps register what they hold on members with `leden.privacy` from their `privacy` module.
 `ready()` imports those modules of every installed app, as the admin's autodiscovery imports
 every `admin.py`, so the registrations are in place before the first request.
 """
@@ -61,7 +62,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        autodiscover_modules("permissions", "exports")
+        autodiscover_modules("permissions", "exports", "privacy")
         for label in PAGE_MODELS:
             model = apps.get_model(label)
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"page-{label}")

@@ -102,7 +102,7 @@ def test_gif_and_too_large_photos_are_refused_in_dutch(client, kern_twente):
 
 @pytest.fixture
 def photo_of_kern(kern_twente):
-    from leden.services import lid_photo_set
+    from leden.photos import lid_photo_set
 
     lid_photo_set(lid=kern_twente.lid, upload=SimpleUploadedFile("x.jpg", jpeg_with_gps()))
     return reverse("leden:foto", args=[kern_twente.lid.pk])

@@ -28,7 +28,7 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
     """One row of every network-scoped model, optional fields filled, owned by `netwerk`."""
     from berichten.models import DigestToestemming, Mailvoorkeur, Verzending
     from bijeenkomsten.models import Materiaal
-    from leden import services as leden_services
+    from leden import photos as leden_photos
     from netwerken.models import Partnerorganisatie
 
     lid = member.lid
@@ -36,7 +36,7 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
     lid.bpsw_lid = lid.toon_organisatie = lid.toon_email = True
     lid.save()
     if photos:
-        leden_services.lid_photo_set(
+        leden_photos.lid_photo_set(
             lid=lid, upload=SimpleUploadedFile("foto.jpg", jpeg_with_gps((200, 200)))
         )
     partner = Partnerorganisatie.objects.create(

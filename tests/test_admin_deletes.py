@@ -264,7 +264,7 @@ def test_a_network_that_organises_meetings_is_not_deleted(staff_client, twente, 
 
 def test_registrations_of_an_erased_account_still_stop_a_meeting_being_deleted(registered):
     """Account deletion (its own service) anonymises registrations; they still count."""
-    from leden.services import account_delete
+    from leden.privacy import account_delete
 
     aanmelding = registered.aanmeldingen.filter(lid__isnull=False).first()
     account_delete(user=aanmelding.lid.user)

@@ -14,6 +14,7 @@ from berichten.models import Verzending
 from bijeenkomsten import reminders, services
 from bijeenkomsten import tasks as meeting_tasks
 from leden import digest_consent
+from leden import privacy as leden_privacy
 from leden import services as leden_services
 from tests import factories, mailfixtures
 from tests.mailfixtures import html_part, text_part
@@ -70,17 +71,17 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
     second = factories.LidmaatschapFactory(netwerk=twente, schil="betrokken").lid
     third = factories.LidmaatschapFactory(netwerk=twente, schil="betrokken").lid
     with capture(execute=True):
-        services.register_for_meeting(bijeenkomst_id=meeting.pk, lid=kern_twente.lid)  # aangemeld
-        services.register_for_meeting(bijeenkomst_id=meeting.pk, lid=second)
-        waiting = services.register_for_meeting(bijeenkomst_id=meeting.pk, lid=third)  # wachtlijst
-        guest = services.register_for_meeting(  # gast_bevestigen
+        services.registration_create(bijeenkomst_id=meeting.pk, lid=kern_twente.lid)  # aangemeld
+        services.registration_create(bijeenkomst_id=meeting.pk, lid=second)
+        waiting = services.registration_create(bijeenkomst_id=meeting.pk, lid=third)  # wachtlijst
+        guest = services.registration_create(  # gast_bevestigen
             bijeenkomst_id=guest_meeting.pk,
             gast_naam="Gast Gastmans",
             gast_email="gast@example.org",
         )
     with capture(execute=True):
-        services.confirm_guest_registration(aanmelding_id=guest.pk)  # aangemeld, to a guest
-        services.cancel_registration(
+        services.registration_confirm_guest(aanmelding_id=guest.pk)  # aangemeld, to a guest
+        services.registration_cancel(
             aanmelding_id=meeting.aanmeldingen.get(lid=second).pk
         )  # doorgeschoven, for the waiting one
     assert waiting.pk
@@ -118,7 +119,7 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
         meeting_tasks.queue_digests(now=now)  # digest
     leaving = factories.LidmaatschapFactory(netwerk=twente, schil="kern").lid
     with capture(execute=True):
-        leden_services.account_delete(user=leaving.user)  # lid_vertrokken, to coordinators
+        leden_privacy.account_delete(user=leaving.user)  # lid_vertrokken, to coordinators
     with capture(execute=True):  # account: allauth's mail through the outbox
         from django.test import Client
 

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from leden import photos as leden_photos
 from leden import services as leden_services
 from tests import factories
 from tests.conftest import ROLES
@@ -326,7 +327,7 @@ def world(cast, twente, rotterdam) -> dict:
     kern_lid = cast["kern_twente"].lid
     concept = factories.HalfjaarprogrammaFactory(netwerk=twente, helft=2, gepubliceerd=False)
     factories.HalfjaarprogrammaFactory(netwerk=twente, helft=1, gepubliceerd=True)
-    leden_services.lid_photo_set(
+    leden_photos.lid_photo_set(
         lid=kern_lid, upload=SimpleUploadedFile("foto.jpg", jpeg_with_gps((200, 200)))
     )
     meetings = {
@@ -340,7 +341,7 @@ def world(cast, twente, rotterdam) -> dict:
         "concept": factories.BijeenkomstFactory(netwerken=[twente], programma=concept),
         "concept_programma": concept,
         "rotterdam_meeting": factories.BijeenkomstFactory(netwerken=[rotterdam]),
-        "token": leden_services.calendar_token_renew(lid=kern_lid),
+        "token": leden_services.lid_calendar_token_renew(lid=kern_lid),
         "foto_lid": kern_lid.pk,
         "foto_naam": kern_lid.foto.name,
         "zonder_foto": cast["betrokken_twente"].lid.pk,

@@ -27,7 +27,7 @@ from portal.pagecache import bump_content_version
 from .. import mails
 from ..models import Aanmelding, Bijeenkomst, Halfjaarprogramma, VorigeSlug
 from ..permissions import can_view_meeting
-from .registration import _lock, meeting_capacity_changed
+from .registration import _lock, waiting_list_fill
 
 
 def unique_meeting_slug(titel: str, begin: datetime) -> str:
@@ -131,7 +131,7 @@ def meeting_save(
     if moved and not bijeenkomst.geannuleerd:
         mails.queue_meeting_update_mails(bijeenkomst.pk, "gewijzigd")
     if stored.capaciteit != bijeenkomst.capaciteit:  # promotes only into free places
-        meeting_capacity_changed(bijeenkomst_id=bijeenkomst.pk, now=now)
+        waiting_list_fill(bijeenkomst_id=bijeenkomst.pk, now=now)
     return bijeenkomst
 
 

@@ -79,7 +79,7 @@ def _live_registration(bijeenkomst: Bijeenkomst, *, lid: Lid | None, email: str)
 
 
 @transaction.atomic
-def register_for_meeting(
+def registration_create(
     *,
     bijeenkomst_id: int,
     lid: Lid | None = None,
@@ -192,7 +192,7 @@ def guest_registration_from_cancel_token(token: str) -> Aanmelding | None:
 
 
 @transaction.atomic
-def confirm_guest_registration(*, aanmelding_id: int, now: datetime | None = None) -> Aanmelding:
+def registration_confirm_guest(*, aanmelding_id: int, now: datetime | None = None) -> Aanmelding:
     """Confirm a guest's registration: a place if one is free, else the waiting list."""
     aanmelding = Aanmelding.objects.get(pk=aanmelding_id)
     bijeenkomst = _lock(aanmelding.bijeenkomst_id)
@@ -210,7 +210,7 @@ def confirm_guest_registration(*, aanmelding_id: int, now: datetime | None = Non
 
 
 @transaction.atomic
-def cancel_registration(*, aanmelding_id: int, now: datetime | None = None) -> Aanmelding:
+def registration_cancel(*, aanmelding_id: int, now: datetime | None = None) -> Aanmelding:
     """Cancel a registration; a freed place goes to the first on the waiting list."""
     aanmelding = Aanmelding.objects.get(pk=aanmelding_id)
     bijeenkomst = _lock(aanmelding.bijeenkomst_id)
@@ -220,11 +220,11 @@ def cancel_registration(*, aanmelding_id: int, now: datetime | None = None) -> A
     aanmelding.status = Status.GEANNULEERD
     aanmelding.save(update_fields=["status", "gewijzigd_op"])
     if (now or timezone.now()) < bijeenkomst.begin and not bijeenkomst.geannuleerd:
-        promote_from_waiting_list(bijeenkomst)
+        waiting_list_promote(bijeenkomst)
     return aanmelding
 
 
-def promote_from_waiting_list(bijeenkomst: Bijeenkomst) -> list[Aanmelding]:
+def waiting_list_promote(bijeenkomst: Bijeenkomst) -> list[Aanmelding]:
     """Fill free places from the waiting list, core members first. Call with the row locked."""
     promoted = []
     waiting = bijeenkomst.aanmeldingen.waiting().order_by(*WAITING_ORDER)
@@ -238,13 +238,13 @@ def promote_from_waiting_list(bijeenkomst: Bijeenkomst) -> list[Aanmelding]:
     return promoted
 
 
-def meeting_capacity_changed(*, bijeenkomst_id: int, now: datetime | None = None) -> list:
+def waiting_list_fill(*, bijeenkomst_id: int, now: datetime | None = None) -> list:
     """After a coordinator raised (or lifted) the capacity: the new places go to the waiting
     list in its order, before anyone who registers later."""
     bijeenkomst = _lock(bijeenkomst_id)
     if bijeenkomst.geannuleerd or (now or timezone.now()) >= bijeenkomst.begin:
         return []
-    return promote_from_waiting_list(bijeenkomst)
+    return waiting_list_promote(bijeenkomst)
 
 
 def waiting_list_position(aanmelding: Aanmelding) -> int | None:
