@@ -222,7 +222,7 @@ def test_leaving_the_core_or_the_network_frees_places_at_meetings_out_of_sight(t
         return Aanmelding.objects.get(pk=aanmelding.pk).status
 
     membership = Lidmaatschap.objects.get(lid=lid, netwerk=twente)
-    assert services.membership_change_tier(lidmaatschap_id=membership.pk, schil="betrokken")
+    assert services.membership_tier_change(lidmaatschap_id=membership.pk, schil="betrokken")
     # Out of the core: the core meeting's place goes to the one waiting; the rest stays.
     assert (status(own[kern]), status(waiting)) == ("geannuleerd", "aangemeld")
     assert (status(own[leden]), status(own[past])) == ("aangemeld", "aangemeld")

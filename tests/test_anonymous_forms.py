@@ -144,20 +144,20 @@ def test_unconfirmed_guests_take_no_place_and_count_as_registered_only_once_conf
     assert "2 plaatsen over" in page
 
     guest = Aanmelding.objects.get(gast_email=email)
-    services.confirm_guest_registration(aanmelding_id=guest.pk)
+    services.registration_confirm_guest(aanmelding_id=guest.pk)
     listed = with_listing_data(type(bijeenkomst).objects.filter(pk=bijeenkomst.pk)).get()
     assert listed.bezet == 1
 
 
 def test_the_registration_export_marks_unconfirmed_guests(staff):
     bijeenkomst = factories.BijeenkomstFactory(doelgroep="open")
-    waiting = services.register_for_meeting(
+    waiting = services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, gast_naam="Wacht Nog", gast_email=new_address()
     )
-    confirmed = services.register_for_meeting(
+    confirmed = services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, gast_naam="Wel Bevestigd", gast_email=new_address()
     )
-    services.confirm_guest_registration(aanmelding_id=confirmed.pk)
+    services.registration_confirm_guest(aanmelding_id=confirmed.pk)
     rows = {row[2]: row for row in RegistrationExport(user=staff, bijeenkomst=bijeenkomst).rows()}
     assert rows[waiting.gast_naam][6] == "onbevestigd"
     assert rows[confirmed.gast_naam][6] == str(Aanmelding.Status.AANGEMELD.label)
@@ -200,7 +200,7 @@ def test_the_confirmation_link_does_not_carry_the_address(
 
 def test_links_mailed_before_the_opaque_tokens_no_longer_work(client):
     bijeenkomst = factories.BijeenkomstFactory(doelgroep="open")
-    guest = services.register_for_meeting(
+    guest = services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email=new_address()
     )
     old = signing.dumps({"a": guest.pk, "e": guest.gast_email}, salt=services.GUEST_TOKEN_SALT)

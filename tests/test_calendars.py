@@ -8,7 +8,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from bijeenkomsten import services
-from leden.services import calendar_token_renew
+from leden.services import lid_calendar_token_renew
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -88,15 +88,15 @@ def test_personal_feed_follows_the_member_and_stops_with_a_new_token(
         titel="Kern Rotterdam", doelgroep="kern", netwerken=[rotterdam]
     )
     elsewhere = factories.BijeenkomstFactory(titel="Open Rotterdam", netwerken=[rotterdam])
-    services.register_for_meeting(bijeenkomst_id=elsewhere.pk, lid=lid)
-    url = reverse("persoonlijke_agenda", args=[calendar_token_renew(lid=lid)])
+    services.registration_create(bijeenkomst_id=elsewhere.pk, lid=lid)
+    url = reverse("persoonlijke_agenda", args=[lid_calendar_token_renew(lid=lid)])
 
     found = events(parse(client.get(url)))  # no login: the token is the key
     assert set(found) == {ours.titel, members.titel, elsewhere.titel}
     assert theirs.titel not in found
 
     old_token = lid.agenda_token
-    calendar_token_renew(lid=lid)
+    lid_calendar_token_renew(lid=lid)
     assert client.get(reverse("persoonlijke_agenda", args=[old_token])).status_code == 404
     new = reverse("persoonlijke_agenda", args=[lid.agenda_token])
     assert set(events(parse(client.get(new)))) == set(found)
@@ -123,7 +123,7 @@ def test_moved_and_cancelled_meeting_mails_carry_the_updated_event(
 ):
     bijeenkomst = factories.BijeenkomstFactory(titel="Intervisie", netwerken=[twente])
     with django_capture_on_commit_callbacks(execute=True):
-        services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=kern_twente.lid)
+        services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=kern_twente.lid)
     [registered] = smtp.messages
     first, _ = _calendar_of(registered)
     uid = str(first.walk("VEVENT")[0]["UID"])
@@ -154,7 +154,7 @@ def test_feeds_carry_a_calendar_name(client, twente, kern_twente):
     network = network_feed(client)
     assert str(network["X-WR-CALNAME"]) == "Regionet: Regionetwerk Twente"
     assert str(network["NAME"]) == "Regionet: Regionetwerk Twente"
-    token = calendar_token_renew(lid=kern_twente.lid)
+    token = lid_calendar_token_renew(lid=kern_twente.lid)
     personal = parse(client.get(reverse("persoonlijke_agenda", args=[token])))
     assert str(personal["X-WR-CALNAME"]) == "Regionet: mijn bijeenkomsten"
 

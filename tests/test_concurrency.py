@@ -46,7 +46,7 @@ def test_thirty_concurrent_registrations_fill_exactly_ten_places():
     leden = [factories.LidFactory() for _ in range(30)]
     errors = run_concurrently(
         [
-            lambda lid=lid: services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+            lambda lid=lid: services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)
             for lid in leden
         ]
     )
@@ -60,7 +60,7 @@ def test_double_submit_from_two_tabs_gives_one_registration():
     bijeenkomst = factories.BijeenkomstFactory()
     lid = factories.LidFactory()
     errors = run_concurrently(
-        [lambda: services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)] * 8
+        [lambda: services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)] * 8
     )
     assert errors == []
     assert Aanmelding.objects.filter(bijeenkomst=bijeenkomst, lid=lid).count() == 1
@@ -83,7 +83,7 @@ def test_without_the_row_lock_capacity_is_exceeded(monkeypatch):
     leden = [factories.LidFactory() for _ in range(30)]
     run_concurrently(
         [
-            lambda lid=lid: services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+            lambda lid=lid: services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)
             for lid in leden
         ]
     )

@@ -25,11 +25,11 @@ CONFIRM = re.compile(r"https?://[^\s\"<]+/bijeenkomsten/gast/bevestigen/[^\s\"<]
 
 def _guest(bijeenkomst, capture) -> Aanmelding:
     with capture(execute=True):
-        aanmelding = services.register_for_meeting(
+        aanmelding = services.registration_create(
             bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast Gastmans", gast_email="gast@example.org"
         )
     with capture(execute=True):
-        services.confirm_guest_registration(aanmelding_id=aanmelding.pk)
+        services.registration_confirm_guest(aanmelding_id=aanmelding.pk)
     return Aanmelding.objects.get(pk=aanmelding.pk)
 
 
@@ -40,7 +40,7 @@ def test_every_mail_to_a_guest_carries_a_cancel_link_that_works(
     bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente], capaciteit=1, begin=begin)
     aanmelding = _guest(bijeenkomst, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        waiting = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=kern_twente.lid)
+        waiting = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=kern_twente.lid)
     assert waiting.status == "wachtlijst"
     reminders.send_due_reminders(now=begin - timedelta(days=6))
     to_guest = smtp.to("gast@example.org")
@@ -84,7 +84,7 @@ def test_registering_again_sends_the_lost_mail_again_at_most_once_a_day(
 
     def again():
         with django_capture_on_commit_callbacks(execute=True):
-            return services.register_for_meeting(
+            return services.registration_create(
                 bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email="gast@example.org"
             )
 
@@ -94,7 +94,7 @@ def test_registering_again_sends_the_lost_mail_again_at_most_once_a_day(
     links = [CONFIRM.search(text_part(m)).group(0) for m in smtp.to("gast@example.org")]
     assert len(links) == 2 and links[0] == links[1]  # the same link, once more, not a third
     with django_capture_on_commit_callbacks(execute=True):
-        services.confirm_guest_registration(aanmelding_id=first.pk)
+        services.registration_confirm_guest(aanmelding_id=first.pk)
     before = len(smtp.to("gast@example.org"))
     again()
     again()

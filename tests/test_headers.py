@@ -169,7 +169,7 @@ def test_the_personal_calendar_feed_is_private_and_not_stored(client, kern_twent
     from leden import services
 
     lid = kern_twente.lid
-    services.calendar_token_renew(lid=lid)
+    services.lid_calendar_token_renew(lid=lid)
     lid.refresh_from_db()
     response = client.get(f"/agenda/{lid.agenda_token}.ics")  # a calendar app: no login
     assert response.status_code == 200
@@ -180,7 +180,7 @@ def test_a_guests_confirmation_page_is_private_and_not_stored(client, twente):
     from bijeenkomsten import services
 
     bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente], doelgroep="open")
-    aanmelding = services.register_for_meeting(
+    aanmelding = services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast Gastmans", gast_email="gast@example.org"
     )
     token = services.guest_token(aanmelding)

@@ -16,7 +16,7 @@ MINE = reverse("bijeenkomsten:mijn_aanmeldingen")
 
 
 def _register(bijeenkomst, user):
-    return services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=user.lid)
+    return services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=user.lid)
 
 
 def test_my_registrations_lists_upcoming_with_waiting_position_and_past(client, cast, twente):
@@ -56,7 +56,7 @@ def test_the_position_on_the_page_agrees_with_the_meeting_page(client, cast, twe
     for _ in range(2):
         waiting = factories.LidFactory()
         factories.LidmaatschapFactory(lid=waiting, netwerk=twente, schil="betrokken")
-        services.register_for_meeting(bijeenkomst_id=full.pk, lid=waiting)
+        services.registration_create(bijeenkomst_id=full.pk, lid=waiting)
     mine = _register(full, cast["betrokken_twente"])
     assert services.waiting_list_position(mine) == 3
     client.force_login(cast["betrokken_twente"])

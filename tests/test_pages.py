@@ -238,11 +238,11 @@ def count_queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("role", ["visitor", "kern_twente"])
 def test_pages_issue_a_fixed_number_of_queries_whatever_the_data_size(client, cast, twente, role):
-    from leden.services import calendar_token_renew
+    from leden.services import lid_calendar_token_renew
 
     client_for(client, cast[role])
     programma = factories.HalfjaarprogrammaFactory(netwerk=twente)
-    token = calendar_token_renew(lid=cast["kern_twente"].lid)
+    token = lid_calendar_token_renew(lid=cast["kern_twente"].lid)
 
     def urls():
         first = programma.bijeenkomsten.order_by("begin").last()

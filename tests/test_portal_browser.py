@@ -98,7 +98,7 @@ def test_the_eleventh_registrant_waits_and_is_promoted_when_someone_cancels(
     )
     first, *others = [factories.LidFactory() for _ in range(10)]
     for lid in [first, *others]:
-        services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+        services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)
     smtp.clear()
 
     log_in(page, site_url, lid_rotterdam)  # the eleventh, from another network

@@ -28,8 +28,8 @@ def member(netwerk=None, schil="betrokken"):
 
 def test_registering_twice_returns_the_same_registration():
     bijeenkomst, lid = meeting(), member()
-    first = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
-    second = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+    first = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+    second = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)
     assert first.pk == second.pk
     assert Aanmelding.objects.filter(bijeenkomst=bijeenkomst).count() == 1
 
@@ -37,7 +37,7 @@ def test_registering_twice_returns_the_same_registration():
 def test_full_meeting_puts_new_registration_on_waiting_list():
     bijeenkomst = meeting(capaciteit=2)
     statuses = [
-        services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member()).status
+        services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member()).status
         for _ in range(3)
     ]
     assert statuses == ["aangemeld", "aangemeld", "wachtlijst"]
@@ -45,12 +45,12 @@ def test_full_meeting_puts_new_registration_on_waiting_list():
 
 def test_cancellation_promotes_the_first_on_the_waiting_list(django_capture_on_commit_callbacks):
     bijeenkomst = meeting(capaciteit=1)
-    first = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member())
-    second = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member())
-    third = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member())
+    first = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member())
+    second = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member())
+    third = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member())
     assert services.waiting_list_position(second) == 1
     assert services.waiting_list_position(third) == 2
-    services.cancel_registration(aanmelding_id=first.pk)
+    services.registration_cancel(aanmelding_id=first.pk)
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, third.status) == ("aangemeld", "wachtlijst")
@@ -59,9 +59,9 @@ def test_cancellation_promotes_the_first_on_the_waiting_list(django_capture_on_c
 
 def test_core_members_of_the_organising_network_go_first_on_the_waiting_list(twente):
     bijeenkomst = meeting(capaciteit=1, netwerken=[twente])
-    services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member())
-    outsider = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member())
-    core = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member(twente, "kern"))
+    services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member())
+    outsider = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member())
+    core = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member(twente, "kern"))
     assert core.voorrang and not outsider.voorrang
     assert services.waiting_list_position(core) == 1
     assert services.waiting_list_position(outsider) == 2
@@ -71,10 +71,10 @@ def test_registration_closes_at_the_deadline():
     start = timezone.now() + timedelta(days=3)
     bijeenkomst = meeting(begin=start, aanmelden_tot=start - timedelta(days=2))
     with pytest.raises(services.RegistrationClosed):
-        services.register_for_meeting(
+        services.registration_create(
             bijeenkomst_id=bijeenkomst.pk, lid=member(), now=start - timedelta(days=1)
         )
-    services.register_for_meeting(
+    services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, lid=member(), now=start - timedelta(days=2, hours=1)
     )
 
@@ -82,31 +82,31 @@ def test_registration_closes_at_the_deadline():
 def test_registration_closes_when_the_meeting_starts_or_is_cancelled():
     bijeenkomst = meeting()
     with pytest.raises(services.RegistrationClosed):
-        services.register_for_meeting(
+        services.registration_create(
             bijeenkomst_id=bijeenkomst.pk, lid=member(), now=bijeenkomst.begin
         )
     cancelled = meeting(geannuleerd=True)
     with pytest.raises(services.RegistrationClosed):
-        services.register_for_meeting(bijeenkomst_id=cancelled.pk, lid=member())
+        services.registration_create(bijeenkomst_id=cancelled.pk, lid=member())
 
 
 def test_guest_place_counts_only_after_confirmation():
     bijeenkomst = meeting(capaciteit=1, doelgroep="open")
-    guest = services.register_for_meeting(
+    guest = services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email="Gast@Example.org"
     )
     assert not guest.bevestigd and guest.gast_email == "gast@example.org"
-    taker = services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=member())
+    taker = services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=member())
     assert taker.status == "aangemeld"  # the unconfirmed guest held no place
     found = services.guest_registration_from_token(services.guest_token(guest))
     assert found == guest
-    confirmed = services.confirm_guest_registration(aanmelding_id=guest.pk)
+    confirmed = services.registration_confirm_guest(aanmelding_id=guest.pk)
     assert (confirmed.bevestigd, confirmed.status) == (True, "wachtlijst")
 
 
 def test_tampered_guest_token_finds_nothing():
     bijeenkomst = meeting(doelgroep="open")
-    guest = services.register_for_meeting(
+    guest = services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email="gast@example.org"
     )
     assert services.guest_registration_from_token(services.guest_token(guest) + "x") is None
@@ -115,7 +115,7 @@ def test_tampered_guest_token_finds_nothing():
 def test_guests_cannot_register_for_members_only_meetings():
     bijeenkomst = meeting(doelgroep="leden")
     with pytest.raises(ValidationError):
-        services.register_for_meeting(
+        services.registration_create(
             bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email="gast@example.org"
         )
 
@@ -124,7 +124,7 @@ def test_registration_queues_a_mail_after_commit(django_capture_on_commit_callba
     bijeenkomst = meeting()
     lid = member()
     with django_capture_on_commit_callbacks() as callbacks:
-        services.register_for_meeting(bijeenkomst_id=bijeenkomst.pk, lid=lid)
+        services.registration_create(bijeenkomst_id=bijeenkomst.pk, lid=lid)
     # One mail task, and one invalidation of the cached pages, both only after the commit.
     mails = [c for c in callbacks if getattr(c, "func", None) is not None]
     assert len(mails) == 1 and "send_mails" in repr(mails[0])
@@ -157,7 +157,7 @@ def test_a_guest_the_address_limit_refuses_is_not_registered_and_not_mailed(
 ):
     bijeenkomst = meeting(doelgroep="open")
     with django_capture_on_commit_callbacks() as callbacks:
-        result = services.register_for_meeting(
+        result = services.registration_create(
             bijeenkomst_id=bijeenkomst.pk,
             gast_naam="Gast",
             gast_email="gast@example.org",
@@ -170,13 +170,13 @@ def test_a_guest_the_address_limit_refuses_is_not_registered_and_not_mailed(
 
 def test_an_unconfirmed_guest_registering_again_is_replaced_only_after_an_hour():
     bijeenkomst = meeting(doelgroep="open")
-    first = services.register_for_meeting(
+    first = services.registration_create(
         bijeenkomst_id=bijeenkomst.pk, gast_naam="Gast", gast_email="gast@example.org"
     )
     asked = []
 
     def again(minutes: int):
-        return services.register_for_meeting(
+        return services.registration_create(
             bijeenkomst_id=bijeenkomst.pk,
             gast_naam="Gast",
             gast_email="gast@example.org",
