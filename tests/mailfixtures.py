@@ -1,7 +1,7 @@
 """Real parts for mail tests: an SMTP server on loopback and a way to read what it received.
 
 `python -m tests.mailfixtures <celery worker arguments>` starts a real worker whose sends skip
-the claim: the negative control of the race tests in tests/test_mail_worker.py.
+the claim: the negative control of the race tests in tests/berichten/test_mail_worker.py.
 """
 
 from __future__ import annotations

@@ -164,7 +164,7 @@ def test_too_large_slides_get_a_dutch_form_error_in_the_admin(client, coordinato
 
 @pytest.mark.django_db
 def test_a_request_within_the_limit_is_read_whole(client, kern_twente):
-    from tests.test_accounts_photo import jpeg_with_gps
+    from tests.leden.test_accounts_photo import jpeg_with_gps
 
     client.force_login(kern_twente)
     data = {

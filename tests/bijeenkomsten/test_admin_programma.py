@@ -14,7 +14,7 @@ from bijeenkomsten import services
 from bijeenkomsten.models import Aanmelding, Bijeenkomst, Halfjaarprogramma
 from tests import factories
 from tests.accountfixtures import give_totp
-from tests.test_admin_scope import changeform_data
+from tests.portal.test_admin_scope import changeform_data
 
 pytestmark = pytest.mark.django_db
 
@@ -315,7 +315,7 @@ def test_meeting_page_in_the_admin_links_an_uploaded_pdf(coordinator_client, mee
     from django.core.files.base import ContentFile
 
     from bijeenkomsten.models import Materiaal
-    from tests.test_uploads import pdf_bytes
+    from tests.portal.test_uploads import pdf_bytes
 
     materiaal = Materiaal(bijeenkomst=meeting, soort="slides", titel="Dia's")
     materiaal.pdf.save("dias.pdf", ContentFile(pdf_bytes()), save=False)
@@ -364,7 +364,7 @@ def test_history_names_the_changed_fields_in_dutch(coordinator_client, meeting, 
 def test_a_meeting_moved_on_its_programme_row_records_it_in_its_own_history(
     coordinator_client, meeting, mails
 ):
-    from tests.test_admin_deletes import _move_row, _row_prefix
+    from tests.bijeenkomsten.test_admin_deletes import _move_row, _row_prefix
 
     url = _change_url(meeting.programma)
     data = changeform_data(coordinator_client.get(url))

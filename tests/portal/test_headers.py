@@ -24,7 +24,7 @@ from config import urls as project_urls
 from portal.headers import CONTENT_SECURITY_POLICY
 from tests import factories
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _boom(request):

@@ -13,8 +13,8 @@ from bijeenkomsten.models import Materiaal
 from tests import factories
 from tests.accountfixtures import give_totp
 from tests.conftest import ROLES
-from tests.test_accounts_photo import jpeg_with_gps
-from tests.test_uploads import POLYGLOT, pdf_bytes
+from tests.leden.test_accounts_photo import jpeg_with_gps
+from tests.portal.test_uploads import POLYGLOT, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ("config", "demo", "netwerken", "leden", "bijeenkomsten", "berichten", "portal")
 
 # Function-local imports that must stay, with the reason. Keep this short.

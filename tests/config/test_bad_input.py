@@ -1,6 +1,6 @@
 """Malformed values in every public URL parameter answer 400 or 404, never a server error.
 
-Each named URL of the matrix (tests/test_url_matrix.py) gets, in each of its path arguments,
+Each named URL of the matrix (tests/config/test_url_matrix.py) gets, in each of its path arguments,
 a NUL byte, huge and negative numbers, unicode and an overlong string; every query string and
 form gets the same; every admin changelist gets them in each of its filters. A NUL byte and an
 integer beyond 64 bits are refused with 400 wherever they come (portal/requestguard.py).
@@ -17,8 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from portal.requestguard import is_malformed
-from tests import test_url_matrix
-from tests.test_url_matrix import CASES, LOGIN, _outcome
+from tests.config import test_url_matrix
+from tests.config.test_url_matrix import CASES, LOGIN, _outcome
 
 pytestmark = pytest.mark.django_db
 world = test_url_matrix.world  # the matrix's objects, as a fixture here too

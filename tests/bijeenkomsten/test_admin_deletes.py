@@ -22,7 +22,7 @@ from bijeenkomsten import services
 from bijeenkomsten.models import Aanmelding, Bijeenkomst, Halfjaarprogramma
 from tests import factories, mailfixtures
 from tests.accountfixtures import give_totp
-from tests.test_admin_scope import changeform_data
+from tests.portal.test_admin_scope import changeform_data
 
 pytestmark = pytest.mark.django_db
 smtp_server = mailfixtures.smtp_server

@@ -152,7 +152,7 @@ def test_member_turns_on_two_step_verification_from_the_profile(page, site_url, 
 def test_member_uploads_a_photo_and_asks_to_join_the_core(page, site_url, betrokken_twente):
     from django.test import Client
 
-    from tests.test_accounts_photo import jpeg_with_gps
+    from tests.leden.test_accounts_photo import jpeg_with_gps
 
     client = Client()
     client.force_login(betrokken_twente)

@@ -4,8 +4,8 @@ import pytest
 
 from berichten.models import Mailvoorkeur
 from tests import factories
+from tests.bijeenkomsten.test_portal_browser import log_in
 from tests.conftest import check_accessibility
-from tests.test_portal_browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

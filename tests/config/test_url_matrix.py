@@ -25,8 +25,8 @@ from leden import photos as leden_photos
 from leden import services as leden_services
 from tests import factories
 from tests.conftest import ROLES
-from tests.test_accounts_photo import jpeg_with_gps
-from tests.test_admin_crawl import filled_admin_objects
+from tests.leden.test_accounts_photo import jpeg_with_gps
+from tests.portal.test_admin_crawl import filled_admin_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -314,7 +314,7 @@ def _slides(bijeenkomst) -> str:
     from django.core.files.base import ContentFile
 
     from bijeenkomsten.models import Materiaal
-    from tests.test_uploads import pdf_bytes
+    from tests.portal.test_uploads import pdf_bytes
 
     materiaal = Materiaal(bijeenkomst=bijeenkomst, soort="slides", titel="Dia's")
     materiaal.pdf.save("dias.pdf", ContentFile(pdf_bytes()), save=False)

@@ -453,7 +453,7 @@ def test_moving_a_member_between_tiers(coordinator_client, world):
 
 def test_meeting_with_registrations_cannot_be_deleted_by_coordinator(coordinator_client, world):
     """Registrations are not the coordinator's to delete: such a meeting is cancelled instead
-    (tests/test_admin_deletes.py checks every path)."""
+    (tests/bijeenkomsten/test_admin_deletes.py checks every path)."""
     bijeenkomst = world["twente"]["bijeenkomsten.bijeenkomst"]
     response = coordinator_client.post(
         url("bijeenkomsten.bijeenkomst", "delete", bijeenkomst.pk), {"post": "yes"}

@@ -42,7 +42,7 @@ import yaml
 
 from tests import factories, mailfixtures
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
 BIN = Path(sys.executable).parent

@@ -34,7 +34,7 @@ from tests import conftest, factories, mailfixtures
 from tests.accountfixtures import secret_of, totp_code
 from tests.conftest import check_accessibility, remember_documents
 from tests.htmlcheck import html_errors
-from tests.test_uploads import pdf_bytes
+from tests.portal.test_uploads import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ from django.core.files.base import ContentFile
 
 from bijeenkomsten.models import Materiaal
 from tests import factories
-from tests.test_accounts_photo import jpeg_with_gps
-from tests.test_portal_browser import log_in
+from tests.bijeenkomsten.test_portal_browser import log_in
+from tests.leden.test_accounts_photo import jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

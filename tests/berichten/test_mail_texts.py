@@ -17,8 +17,8 @@ from leden import digest_consent
 from leden import privacy as leden_privacy
 from leden import services as leden_services
 from tests import factories, mailfixtures
+from tests.berichten.test_mail import consent, next_monday_morning
 from tests.mailfixtures import html_part, text_part
-from tests.test_mail import consent, next_monday_morning
 
 pytestmark = pytest.mark.django_db
 # Every kind of mail: one per template in templates/emails, and allauth's account mails.

@@ -28,7 +28,7 @@ from bijeenkomsten import tasks
 from leden.models import Lid, Lidmaatschap, User
 from tests import factories, mailfixtures
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 smtp_server = mailfixtures.smtp_server
 
 pytestmark = [

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from tests import factories
 from tests.accountfixtures import give_totp
-from tests.test_accounts_photo import jpeg_with_gps
-from tests.test_uploads import pdf_bytes
+from tests.leden.test_accounts_photo import jpeg_with_gps
+from tests.portal.test_uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -367,7 +367,7 @@ def test_a_real_worker_delivers_the_sign_up_mail_once_smtp_is_back(client, smtp_
     """The whole way: the request commits and queues, the worker meets a dead SMTP server and
     retries later; the server starts; the mail arrives, once."""
     from config.celery import app
-    from tests.test_mail_worker import Worker
+    from tests.berichten.test_mail_worker import Worker
 
     app.control.purge()  # the queues hold nothing from earlier tests
     worker = Worker("degrade", "celery,mail", smtp_later.port)  # mail has its own queue
