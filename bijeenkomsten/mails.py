@@ -107,7 +107,8 @@ def queue_meeting_update_mails(bijeenkomst_id: int, kind: str) -> None:
         raise ValueError(f"unknown meeting mail: {kind}")
     bijeenkomst = Bijeenkomst.objects.get(pk=bijeenkomst_id)
     registrations = (
-        bijeenkomst.aanmeldingen.filter(status__in=["aangemeld", "wachtlijst"], bevestigd=True)
+        bijeenkomst.aanmeldingen.cancellable()
+        .filter(bevestigd=True)
         .select_related("lid__user")
         .order_by("pk")
     )

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, Q, QuerySet
 
+from leden.models import Schil
 from leden.permissions import active_network_ids
 from netwerken.permissions import coordinated_network_ids, is_portal_staff
 
-from .models import Bijeenkomst
+from .models import PUBLISHED, Bijeenkomst, Doelgroep
 
 if TYPE_CHECKING:
     from leden.models import User
@@ -39,16 +40,16 @@ def visible_meetings_q(user: User) -> Q | None:
     """A filter for the meetings this user may see; None means all of them."""
     if is_portal_staff(user):
         return None
-    published = Q(programma__isnull=True) | Q(programma__gepubliceerd=True)
-    audience = Q(doelgroep="open")
+    audience = Q(doelgroep=Doelgroep.OPEN)
     if not user.is_authenticated:
-        return published & audience
-    # "leden": anyone who is an active member of some network; "netwerk": the active members
-    # of an organising network; "kern": its active core.
-    audience |= Q(Exists(active_network_ids(user)), doelgroep="leden")
-    audience |= Q(doelgroep="netwerk", pk__in=_meetings_of(active_network_ids(user)))
-    audience |= Q(doelgroep="kern", pk__in=_meetings_of(active_network_ids(user, schil="kern")))
-    return (published & audience) | Q(pk__in=_meetings_of(coordinated_network_ids(user)))
+        return PUBLISHED & audience
+    # LEDEN: anyone who is an active member of some network; NETWERK: the active members of
+    # an organising network; KERN: its active core.
+    audience |= Q(Exists(active_network_ids(user)), doelgroep=Doelgroep.LEDEN)
+    audience |= Q(doelgroep=Doelgroep.NETWERK, pk__in=_meetings_of(active_network_ids(user)))
+    core = active_network_ids(user, schil=Schil.KERN)
+    audience |= Q(doelgroep=Doelgroep.KERN, pk__in=_meetings_of(core))
+    return (PUBLISHED & audience) | Q(pk__in=_meetings_of(coordinated_network_ids(user)))
 
 
 def visible_meetings(user: User, queryset: QuerySet | None = None) -> QuerySet:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from berichten.delivery import send_queued
@@ -23,11 +23,10 @@ from leden.mail_preferences import reminder_choices
 from leden.models import Lid, Lidmaatschap
 
 from .mails import registration_context
-from .models import Aanmelding, Bijeenkomst
+from .models import PUBLISHED, Aanmelding, Bijeenkomst
 
 TZ = ZoneInfo("Europe/Amsterdam")
 REMINDER = "herinnering"
-PUBLISHED = Q(programma__isnull=True) | Q(programma__gepubliceerd=True)
 
 
 def _parse_offset(label: str) -> timedelta:
@@ -79,7 +78,7 @@ def reminder_recipients(
     """
     organisers = list(bijeenkomst.netwerken.values_list("pk", flat=True))
     registrations = bijeenkomst.aanmeldingen.filter(
-        status="aangemeld", bevestigd=True
+        status=Aanmelding.Status.AANGEMELD, bevestigd=True
     ).select_related("lid__user")
     if registered_before is not None:
         registrations = registrations.filter(aangemeld_op__lte=registered_before)

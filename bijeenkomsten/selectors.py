@@ -58,11 +58,6 @@ def with_listing_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
     return queryset.prefetch_related(_organisers()) if prefetch else queryset
 
 
-def prefetch_organisers(meetings: list[Bijeenkomst]) -> None:
-    """Load the organisers of several lists of meetings in one query."""
-    prefetch_related_objects(meetings, _organisers())
-
-
 def upcoming_meetings(user, *, netwerk: Netwerk | None = None, prefetch: bool = True) -> QuerySet:
     queryset = visible_meetings(user).filter(einde__gte=timezone.now())
     if netwerk is not None:
@@ -207,7 +202,7 @@ def _waiting_ahead() -> Subquery:
     )
     ahead = (
         Aanmelding.objects.filter(
-            bijeenkomst=OuterRef("bijeenkomst"), status="wachtlijst", bevestigd=True
+            bijeenkomst=OuterRef("bijeenkomst"), status=Aanmelding.Status.WACHTLIJST, bevestigd=True
         )
         .filter(Q(voorrang__gt=OuterRef("voorrang")) | same_rank)
         .order_by()
@@ -291,7 +286,8 @@ def network_for_page(slug: str, *, today: date) -> Netwerk | None:
     (the published one for this half-year, or else the latest before it) as annotations."""
     half = 1 if today.month <= 6 else 2
     current = (
-        Halfjaarprogramma.objects.filter(netwerk=OuterRef("pk"), gepubliceerd=True)
+        Halfjaarprogramma.objects.published()
+        .filter(netwerk=OuterRef("pk"))
         .filter(Q(jaar__lt=today.year) | Q(jaar=today.year, helft__lte=half))
         .order_by("-jaar", "-helft")
     )

@@ -11,7 +11,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leden.models import Lid
+from leden.models import Lid, Lidmaatschap
 from leden.selectors import fellow_members, lid_for_user, own_membership
 from netwerken.models import Netwerk
 from portal import pagecache, ratelimit
@@ -21,7 +21,14 @@ from portal.uploads import serve_private_file
 from . import selectors, services
 from .forms import AgendaFilterForm, ArchiveFilterForm, GuestRegistrationForm
 from .ics import add_to_calendar_links, meeting_calendar
-from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
+from .models import (
+    CANCELLABLE_STATUSES,
+    LIVE_STATUSES,
+    Aanmelding,
+    Bijeenkomst,
+    Halfjaarprogramma,
+    Materiaal,
+)
 from .permissions import can_view_programme, visible_meetings
 from .selectors import (
     filter_meetings,
@@ -153,7 +160,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if aanmelding.status == "wachtlijst":
+        if aanmelding.status == Aanmelding.Status.WACHTLIJST:
             messages.info(request, _("The meeting is full: you are on the waiting list."))
         else:
             messages.success(request, _("You are registered."))
@@ -165,11 +172,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 def cancel(request: HttpRequest, slug: str) -> HttpResponse:
     bijeenkomst = _visible_or_404(request, slug)
     aanmelding = (
-        Aanmelding.objects.filter(
-            bijeenkomst=bijeenkomst,
-            lid__user=request.user,
-            status__in=["aangemeld", "wachtlijst"],
-        )
+        Aanmelding.objects.cancellable()
+        .filter(bijeenkomst=bijeenkomst, lid__user=request.user)
         .only("pk")
         .first()
     )
@@ -241,7 +245,7 @@ def cancel_guest(request: HttpRequest, token: str) -> HttpResponse:
     aanmelding = services.guest_registration_from_cancel_token(token)
     if aanmelding is None:
         raise Http404
-    if request.method == "POST" and aanmelding.status in ("aangemeld", "wachtlijst"):
+    if request.method == "POST" and aanmelding.status in CANCELLABLE_STATUSES:
         aanmelding = services.registration_cancel(aanmelding_id=aanmelding.pk)
     return render(request, "bijeenkomsten/gast_afmelden.html", {"aanmelding": aanmelding})
 
@@ -270,8 +274,8 @@ def _programme_page(user, slug: str, jaar: int, helft: int) -> dict | None:
     next_half = (jaar, 2) if helft == 1 else (jaar + 1, 1)
     neighbours = {
         (p.jaar, p.helft): p
-        for p in Halfjaarprogramma.objects.filter(
-            netwerk=programma.netwerk, gepubliceerd=True, jaar__in=[previous_half[0], next_half[0]]
+        for p in Halfjaarprogramma.objects.published().filter(
+            netwerk=programma.netwerk, jaar__in=[previous_half[0], next_half[0]]
         )
     }
     meetings = with_listing_data(
@@ -374,7 +378,8 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     own = Aanmelding.objects.filter(lid=lid, status__in=LIVE_STATUSES).values("bijeenkomst_id")
     of_networks = Bijeenkomst.netwerken.through.objects.filter(
-        netwerk__lidmaatschappen__lid=lid, netwerk__lidmaatschappen__status="actief"
+        netwerk__lidmaatschappen__lid=lid,
+        netwerk__lidmaatschappen__status=Lidmaatschap.Status.ACTIEF,
     ).values("bijeenkomst_id")
     meetings = visible_meetings(lid.user).filter(Q(pk__in=own) | Q(pk__in=of_networks))
     return _calendar_response(
