@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "allauth",
@@ -111,6 +112,10 @@ TEMPLATES = [
         "OPTIONS": {"autoescape": False},
     },
 ]
+
+# Widgets render through the project's templates too, so templates/ can mend the admin's widgets
+# for accessibility (labelled date/time inputs, a placeholder option in autocomplete selects).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------
 DATABASES = {

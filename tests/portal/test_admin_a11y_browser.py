@@ -1,0 +1,96 @@
+"""The admin pages staff and coordinators work in pass axe-core and the W3C HTML checker.
+
+Django's admin falls short in a few places on its own (tabular inline cells without an
+accessible name, help-text ids that are never rendered, a required autocomplete select without
+an empty first option, links told apart by colour alone); templates/admin and
+static/css/admin.css mend that for every admin page. Each change page with inlines is opened
+here, with rows in its inlines, as well as add pages (whose required selects are empty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from bijeenkomsten.models import Materiaal
+from tests import factories
+from tests.conftest import check_accessibility
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _programme(twente) -> str:
+    programma = factories.HalfjaarprogrammaFactory(netwerk=twente, gepubliceerd=False)
+    factories.BijeenkomstFactory(programma=programma, netwerken=[twente], titel="Moreel beraad")
+    return reverse("admin:bijeenkomsten_halfjaarprogramma_change", args=[programma.pk])
+
+
+def _meeting(twente) -> str:
+    bijeenkomst = factories.BijeenkomstFactory(netwerken=[twente], capaciteit=20)
+    factories.AanmeldingFactory(bijeenkomst=bijeenkomst)
+    factories.ProgrammaonderdeelFactory(bijeenkomst=bijeenkomst)
+    Materiaal.objects.create(
+        bijeenkomst=bijeenkomst, soort=Materiaal.Soort.VERSLAG, titel="Verslag", tekst="Kort."
+    )
+    return reverse("admin:bijeenkomsten_bijeenkomst_change", args=[bijeenkomst.pk])
+
+
+def _member(twente) -> str:
+    lid = factories.LidFactory(naam="Anna de Vries")
+    factories.LidmaatschapFactory(lid=lid, netwerk=twente, schil="kern")
+    return reverse("admin:leden_lid_change", args=[lid.pk])
+
+
+def _network(twente) -> str:
+    twente.subregios.create(naam="Noordoost")
+    twente.speerpunten.create(titel="Moreel beraad", toelichting="Elk kwartaal.")
+    return reverse("admin:netwerken_netwerk_change", args=[twente.pk])
+
+
+PAGES: dict[str, Callable[..., str]] = {
+    "programma-wijzigen": _programme,
+    "bijeenkomst-wijzigen": _meeting,
+    "lid-wijzigen": _member,
+    "netwerk-wijzigen": _network,
+    "programma-toevoegen": lambda twente: reverse("admin:bijeenkomsten_halfjaarprogramma_add"),
+    "bijeenkomst-toevoegen": lambda twente: reverse("admin:bijeenkomsten_bijeenkomst_add"),
+    "lidmaatschap-toevoegen": lambda twente: reverse("admin:leden_lidmaatschap_add"),
+}
+
+
+def _open_as_staff(page, site_url: str, staff, path: str) -> None:
+    client = Client()
+    client.force_login(staff)  # `staff` has TOTP on, without which the admin stays closed
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site_url}]
+    )
+    page.goto(site_url + path)
+    assert page.locator("#content-main form").count() == 1, page.url  # the form, not a login
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_admin_page_passes_axe_and_the_html_checker(page, site_url, staff, twente, name):
+    _open_as_staff(page, site_url, staff, PAGES[name](twente))
+    check_accessibility(page, f"beheer-{name}")
+
+
+@pytest.mark.parametrize(
+    ("name", "prefix"),
+    [("programma-wijzigen", "bijeenkomsten"), ("lid-wijzigen", "lidmaatschappen")],
+)
+def test_a_row_added_to_an_inline_is_labelled_too(page, site_url, staff, twente, name, prefix):
+    """A row added in the browser is a copy of the "__prefix__" row, mended by script."""
+    _open_as_staff(page, site_url, staff, PAGES[name](twente))
+    rows = page.locator(f"#{prefix}-group tbody tr.form-row:not(.empty-form)")
+    before = rows.count()
+    page.locator(f"#{prefix}-group .add-row a").click()
+    assert rows.count() == before + 1
+    # Its inputs point at the help texts of their own row, not at the template row's.
+    described = rows.last.locator("[aria-describedby]")
+    for index in range(described.count()):
+        for target in described.nth(index).get_attribute("aria-describedby").split():
+            assert rows.last.locator(f"#{target}").count() == 1, target
+    check_accessibility(page, f"beheer-{name}-rij-erbij")
