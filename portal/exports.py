@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -210,10 +210,11 @@ def xlsx_cell(sheet, value: Any) -> Any:
 
 def export_response(
     export: BaseExport, *, fmt: str, user: User | None, source: str = "page"
-) -> HttpResponse:
+) -> StreamingHttpResponse:
     """Run an export, log it, and return the download response (streamed for CSV)."""
     log = ExportLog.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
+        # By id: portal knows the user model only as settings.AUTH_USER_MODEL.
+        user_id=user.pk if user is not None and user.is_authenticated else None,
         user_email=getattr(user, "email", "") or "",
         export=export.identifier,
         format=fmt,
