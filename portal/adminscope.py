@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.admin import AdminSite
 from django.contrib.contenttypes.models import ContentType
@@ -97,7 +97,12 @@ def _is_multi_valued(model: type[Model], path: str) -> bool:
     return False
 
 
-def scope_queryset(queryset: QuerySet, path: str | None, network_ids: list[int] | None) -> QuerySet:
+_QuerySetT = TypeVar("_QuerySetT", bound="QuerySet[Any]")
+
+
+def scope_queryset(
+    queryset: _QuerySetT, path: str | None, network_ids: list[int] | None
+) -> _QuerySetT:
     """Limit `queryset` to rows whose `path` leads to one of `network_ids` (None: no limit)."""
     if network_ids is None or path is None:
         return queryset
@@ -154,7 +159,7 @@ class NetworkScopedMixin(_ScopedAdminBase):
         )
 
     # --- what they see ----------------------------------------------------------------------
-    def scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def scope(self, request: HttpRequest, queryset: _QuerySetT) -> _QuerySetT:
         return scope_queryset(queryset, self.network_path, request_scope(request))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
