@@ -24,6 +24,7 @@ from .ics import add_to_calendar_links, meeting_calendar
 from .models import LIVE_STATUSES, Aanmelding, Bijeenkomst, Halfjaarprogramma, Materiaal
 from .permissions import can_view_programme, visible_meetings
 from .selectors import (
+    ListedMeeting,
     filter_meetings,
     meeting_for_page,
     member_registrations,
@@ -92,7 +93,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting_box(bijeenkomst: Bijeenkomst) -> dict:
+def _meeting_box(bijeenkomst: ListedMeeting) -> dict:
     return {
         "bijeenkomst": bijeenkomst,
         "open": services.is_registration_open(bijeenkomst),
@@ -153,6 +154,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        assert aanmelding is not None  # a member's is always made or found (None: guests)
         if aanmelding.status == "wachtlijst":
             messages.info(request, _("The meeting is full: you are on the waiting list."))
         else:
@@ -163,6 +165,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, slug: str) -> HttpResponse:
+    assert request.user.is_authenticated  # login_required
     bijeenkomst = _visible_or_404(request, slug)
     aanmelding = (
         Aanmelding.objects.filter(
