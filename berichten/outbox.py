@@ -66,7 +66,7 @@ def _row(mail: Mail, *, kind: str, key: str, template: str) -> Verzending:
         lid_id=mail.lid_id,
         bijeenkomst_id=mail.bijeenkomst_id,
         onderwerp=message.subject[:255],
-        tekst=message.body,
+        tekst=str(message.body),  # text, as rendered (the stubs allow a lazy string)
         html=_html_of(message),
         headers=dict(message.extra_headers),
         bijlagen=[
@@ -161,9 +161,10 @@ def queue_rendered_mail(
     HTML and extra headers, and is sent as it is, with the same claim, retries and Message-ID
     as any other; its text and HTML are cleared once sent.
     """
-    text, html = message.body, _html_of(message)
+    body = str(message.body)  # the stubs allow a lazy string here; a rendered mail has text
+    text, html = body, _html_of(message)
     if message.content_subtype == "html":  # an HTML-only mail still gets a text part
-        text, html = strip_tags(message.body), html or message.body
+        text, html = strip_tags(body), html or body
     subject = " ".join(str(message.subject).split())[:255]
     rows = Verzending.objects.bulk_create(
         Verzending(

@@ -11,6 +11,7 @@ registrations are edited.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,6 +26,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from netwerken.models import Netwerk, Subregio
 from portal.adminhistory import VerboseHistoryMixin, field_names
@@ -53,6 +55,22 @@ class SubregioChoiceField(forms.ModelChoiceField):
         return f"{obj.naam} ({obj.netwerk.naam})"
 
 
+def _model_choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A field of `form` that chooses model objects, whose queryset is set per form."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
+if TYPE_CHECKING:
+    # What the mixin below is mixed into, for the type checker only (see portal.adminscope).
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
+
+
+class _Counted(TypedDict):
+    aantal: int  # the programme's meetings (HalfjaarprogrammaAdmin.get_queryset)
+
+
 class MeetingForm(forms.ModelForm):
     """A meeting's fields, on its own page and as a row of its programme alike. A narrower
     audience that would leave out people who registered, or a sub-region of a network that
@@ -72,10 +90,10 @@ class MeetingForm(forms.ModelForm):
             if self.instance.pk:
                 networks = self.instance.netwerken.all()
             elif "netwerken" in self.fields:
-                networks = self.fields["netwerken"].queryset
+                networks = _model_choices(self, "netwerken").queryset
             else:
                 networks = Netwerk.objects.none()
-            self.fields["subregio"].queryset = Subregio.objects.filter(
+            _model_choices(self, "subregio").queryset = Subregio.objects.filter(
                 netwerk__in=networks.values("pk")
             ).select_related("netwerk")
 
@@ -87,14 +105,18 @@ class MeetingForm(forms.ModelForm):
             return None
         chosen = {n.pk for n in self.cleaned_data["netwerken"]}
         if self.instance.pk:
-            offered = self.fields["netwerken"].queryset.values("pk")
+            offered = _model_choices(self, "netwerken").queryset
+            assert offered is not None  # the field of a many-to-many always has one
             chosen |= set(
-                self.instance.netwerken.exclude(pk__in=offered).values_list("pk", flat=True)
+                self.instance.netwerken.exclude(pk__in=offered.values("pk")).values_list(
+                    "pk", flat=True
+                )
             )
         return chosen
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # a ModelForm's clean() returns its cleaned_data
         organisers = self.organiser_ids()
         if organisers is not None and data.get("subregio"):
             problem = services.meeting_subregion_problem(
@@ -125,7 +147,7 @@ def _meeting_outcome_message(bijeenkomst: Bijeenkomst, outcome: DeleteOutcome) -
     ) % {"titel": bijeenkomst}
 
 
-class DeleteThroughServiceMixin:
+class DeleteThroughServiceMixin(_ModelAdminBase):
     """The delete page, the bulk delete action and their history entries, for a model that is
     deleted by a service which may keep the object (and cancel it) instead.
 
@@ -150,7 +172,9 @@ class DeleteThroughServiceMixin:
     def report_outcome(self, request: HttpRequest, obj, outcome: DeleteOutcome) -> None:
         """The history entry and the message for what a delete service did with `obj`."""
         if outcome == DeleteOutcome.DELETED:
-            super().log_deletions(request, [obj])  # obj keeps its pk: the service loaded its own
+            # obj keeps its pk: the service loaded its own. Django only iterates the rows (the
+            # stubs ask for a QuerySet, which could no longer find the deleted row).
+            super().log_deletions(request, [obj])  # type: ignore[arg-type]
         else:
             self.log_kept(request, obj, outcome)
             self.message_user(request, self.kept_message(obj, outcome), messages.WARNING)
@@ -233,8 +257,9 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
 
     def get_formset(self, request: HttpRequest, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        row_form: Any = formset.form  # a class made by the formset factory
 
-        class RowForm(formset.form):
+        class RowForm(row_form):
             def hand_clean_DELETE(self) -> None:
                 """Django refuses the delete box of a row whose registrations are protected;
                 here it goes to `services.meeting_delete`, which cancels such a meeting."""
@@ -250,7 +275,10 @@ class ProgrammaBijeenkomstInline(NetworkScopedMixin, admin.TabularInline):
         return formset
 
     def get_extra(self, request: HttpRequest, obj=None, **kwargs) -> int:
-        proposals = self.admin_site.get_model_admin(Halfjaarprogramma).proposals(request, obj)
+        programme_admin = cast(
+            "HalfjaarprogrammaAdmin", self.admin_site.get_model_admin(Halfjaarprogramma)
+        )
+        proposals = programme_admin.proposals(request, obj)
         return len(proposals) if proposals else self.extra
 
     @admin.display(description=_("place, link, parts…"))
@@ -299,16 +327,16 @@ class HalfjaarprogrammaAdmin(
     def get_queryset(self, request: HttpRequest):
         # A GROUP BY query drops Meta.ordering; autocomplete pages need a stable order.
         queryset = super().get_queryset(request).annotate(aantal=Count("bijeenkomsten"))
-        return queryset.order_by(*Halfjaarprogramma._meta.ordering, "pk")
+        return queryset.order_by(*(Halfjaarprogramma._meta.ordering or ()), "pk")
 
     @admin.display(description=_("meetings"), ordering="aantal")
-    def aantal_bijeenkomsten(self, obj: Halfjaarprogramma) -> int:
+    def aantal_bijeenkomsten(self, obj: WithAnnotations[Halfjaarprogramma, _Counted]) -> int:
         return obj.aantal
 
     # Defaults for a new programme: the network (when the coordinator has one) and the next
     # half-year; its meetings are proposed as extra rows every six weeks on the usual day.
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         jaar, helft = _next_half_year(timezone.localdate())
         initial.setdefault("jaar", jaar)
         initial.setdefault("helft", helft)
@@ -364,7 +392,7 @@ class HalfjaarprogrammaAdmin(
             removed=formset.deleted_objects,
         )
         formset.save_m2m()
-        meeting_admin = self.admin_site.get_model_admin(Bijeenkomst)
+        meeting_admin = cast("BijeenkomstAdmin", self.admin_site.get_model_admin(Bijeenkomst))
         # Each meeting's own history shows its edits too, not only the programme's.
         row = formset.forms[0] if formset.forms else None
         for obj in formset.new_objects:
@@ -397,7 +425,7 @@ class HalfjaarprogrammaAdmin(
         lines = []
         for programma in programmes:
             if not self.has_delete_permission(request, programma):
-                perms_needed.add(self.opts.verbose_name)
+                perms_needed.add(str(self.opts.verbose_name))
             if programma.pk in keeping:
                 lines.append(
                     gettext("%(programma)s stays: it keeps its meetings with registrations.")
@@ -408,13 +436,14 @@ class HalfjaarprogrammaAdmin(
         deleted_programmes = len(programmes) - len(keeping)
         model_count = {**model_count}
         if deleted_programmes:
-            model_count[self.opts.verbose_name_plural] = deleted_programmes
+            model_count[str(self.opts.verbose_name_plural)] = deleted_programmes
         return lines + to_delete, model_count, perms_needed, protected
 
     def delete_through_service(self, request: HttpRequest, obj: Halfjaarprogramma):
         result = services.programme_delete(programma_id=obj.pk)
         for bijeenkomst in Bijeenkomst.objects.filter(pk__in=result.cancelled):
-            self.admin_site.get_model_admin(Bijeenkomst).log_cancellation(request, bijeenkomst)
+            meeting_admin = cast("BijeenkomstAdmin", self.admin_site.get_model_admin(Bijeenkomst))
+            meeting_admin.log_cancellation(request, bijeenkomst)
         return result.outcome
 
     def kept_message(self, obj: Halfjaarprogramma, outcome: DeleteOutcome) -> str:
@@ -557,6 +586,7 @@ class MateriaalForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # a ModelForm's clean() returns its cleaned_data
         soort = data.get("soort")
         # A file refused by its field has said why already.
         if soort == Materiaal.Soort.SLIDES and not data.get("pdf") and "pdf" not in self.errors:
@@ -652,7 +682,7 @@ class BijeenkomstAdmin(
         return {}
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         scope = request_scope(request)
         if "netwerken" not in initial and scope is not None and len(scope) == 1:
             initial["netwerken"] = [scope[0]]  # a coordinator of one network
@@ -710,7 +740,9 @@ class BijeenkomstAdmin(
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is not Aanmelding:
             return super().save_formset(request, form, formset, change)
-        aanwezig, afwezig, ticked = [], [], []
+        aanwezig: list[int] = []
+        afwezig: list[int] = []
+        ticked: list[Aanmelding] = []
         for row in formset.forms:
             if "aanwezig" not in row.changed_data:
                 continue

@@ -82,15 +82,20 @@ class RegistrationExport(BaseExport):
             raise ValueError("Export one meeting or one programme.")
         self.bijeenkomst = bijeenkomst
         self.programma = programma
-        filters = (
-            {"bijeenkomst": bijeenkomst.pk, "titel": bijeenkomst.titel}
-            if bijeenkomst is not None
-            else {"programma": programma.pk, "programma_naam": str(programma)}
-        )
+        filters: dict[str, Any]
+        if bijeenkomst is not None:
+            filters = {"bijeenkomst": bijeenkomst.pk, "titel": bijeenkomst.titel}
+        else:
+            assert programma is not None  # one of the two, checked above
+            filters = {"programma": programma.pk, "programma_naam": str(programma)}
         super().__init__(user=user, filters=filters)
 
     def filename(self) -> str:
-        name = self.bijeenkomst.slug if self.bijeenkomst else f"programma-{self.programma.pk}"
+        if self.bijeenkomst is not None:
+            name = self.bijeenkomst.slug
+        else:
+            assert self.programma is not None  # one of the two (see __init__)
+            name = f"programma-{self.programma.pk}"
         return f"{self.identifier}-{name}"
 
     def queryset(self) -> QuerySet:
@@ -163,8 +168,8 @@ class ProgrammeRegistrationsExporter(Exporter):
         )
         return {"programmes": programmes}
 
-    def get_object(self, user, *, pk: int) -> Halfjaarprogramma:
-        return get_object_or_404(exportable_programmes(user), pk=pk)
+    def get_object(self, user, **url_kwargs: Any) -> Halfjaarprogramma:
+        return get_object_or_404(exportable_programmes(user), pk=url_kwargs["pk"])
 
     def export(self, user, obj, filters: dict[str, Any]) -> RegistrationExport:
         return RegistrationExport(user=user, programma=obj)
@@ -189,8 +194,8 @@ class MeetingRegistrationsExporter(Exporter):
         )
         return {"meetings": meetings}
 
-    def get_object(self, user, *, pk: int) -> Bijeenkomst:
-        return get_object_or_404(exportable_meetings(user), pk=pk)
+    def get_object(self, user, **url_kwargs: Any) -> Bijeenkomst:
+        return get_object_or_404(exportable_meetings(user), pk=url_kwargs["pk"])
 
     def export(self, user, obj, filters: dict[str, Any]) -> RegistrationExport:
         return RegistrationExport(user=user, bijeenkomst=obj)

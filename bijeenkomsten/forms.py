@@ -1,9 +1,15 @@
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Bijeenkomst
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A field of `form` declared as a choice field, whose choices are set per request."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class AgendaFilterForm(forms.Form):
@@ -27,11 +33,11 @@ class AgendaFilterForm(forms.Form):
 
     def __init__(self, data=None, *, networks=(), **kwargs) -> None:
         super().__init__(data, **kwargs)
-        self.fields["netwerk"].choices = [("", _("All networks"))] + [
+        _choice_field(self, "netwerk").choices = [("", _("All networks"))] + [
             (n.slug, n.naam) for n in networks
         ]
         koepels = {n.koepel.slug: n.koepel.naam for n in networks}
-        self.fields["koepel"].choices = [("", _("NL and Flanders"))] + sorted(
+        _choice_field(self, "koepel").choices = [("", _("NL and Flanders"))] + sorted(
             koepels.items(), key=lambda item: item[1]
         )
         # Grouped by network; the view prefetched them with the networks.
@@ -41,7 +47,7 @@ class AgendaFilterForm(forms.Form):
             if n.subregios.all()
         ]
         if regions:
-            self.fields["subregio"].choices = [("", _("All sub-regions")), *regions]
+            _choice_field(self, "subregio").choices = [("", _("All sub-regions")), *regions]
         else:
             del self.fields["subregio"]
 
@@ -60,7 +66,8 @@ class ArchiveFilterForm(AgendaFilterForm):
         label=_("Year"),
         choices=[("", _("All years"))] + [(y, y) for y in range(date.today().year, 2009, -1)],
     )
-    open_voor_mij = None
+    # Django's way to drop an inherited field; the stubs know it only as a field.
+    open_voor_mij = None  # type: ignore[assignment]
 
     def filters(self) -> dict:
         filters = super().filters()

@@ -444,12 +444,12 @@ class Aanmelding(models.Model):
 
     @property
     def naam(self) -> str:
-        if self.lid_id:
+        if self.lid is not None:  # without a lid_id, no query
             return self.lid.naam
         return self.gast_naam or str(_("anonymous"))
 
     @property
     def email(self) -> str:
-        if self.lid_id:
+        if self.lid is not None:
             return self.lid.user.email
         return self.gast_email

@@ -25,7 +25,7 @@ from netwerken.permissions import coordinated_network_ids, is_portal_staff
 from .models import PUBLISHED, Bijeenkomst, Doelgroep
 
 if TYPE_CHECKING:
-    from leden.models import User
+    from leden.permissions import Viewer
 
     from .models import Halfjaarprogramma
 
@@ -36,7 +36,7 @@ def _meetings_of(network_ids: QuerySet) -> QuerySet:
     )
 
 
-def visible_meetings_q(user: User) -> Q | None:
+def visible_meetings_q(user: Viewer) -> Q | None:
     """A filter for the meetings this user may see; None means all of them."""
     if is_portal_staff(user):
         return None
@@ -52,17 +52,17 @@ def visible_meetings_q(user: User) -> Q | None:
     return (PUBLISHED & audience) | Q(pk__in=_meetings_of(coordinated_network_ids(user)))
 
 
-def visible_meetings(user: User, queryset: QuerySet | None = None) -> QuerySet:
+def visible_meetings(user: Viewer, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Bijeenkomst.objects.all() if queryset is None else queryset
     q = visible_meetings_q(user)
     return queryset if q is None else queryset.filter(q)
 
 
-def can_view_meeting(user: User, bijeenkomst: Bijeenkomst) -> bool:
+def can_view_meeting(user: Viewer, bijeenkomst: Bijeenkomst) -> bool:
     return visible_meetings(user).filter(pk=bijeenkomst.pk).exists()
 
 
-def can_view_programme(user: User, programma: Halfjaarprogramma) -> bool:
+def can_view_programme(user: Viewer, programma: Halfjaarprogramma) -> bool:
     """Published programmes are public; drafts only for staff and the network's coordinators."""
     if programma.gepubliceerd or is_portal_staff(user):
         return True

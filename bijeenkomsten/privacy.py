@@ -4,6 +4,9 @@ out of their sight. Imported at start-up by portal's autodiscovery."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Q
 from django.utils import timezone
 
@@ -15,7 +18,7 @@ from .permissions import visible_meetings
 from .services import registration_cancel
 
 
-def _collect(lid: Lid) -> list[dict]:
+def _collect(lid: Lid) -> list[Mapping[str, Any]]:
     return list(
         Aanmelding.objects.filter(lid=lid).values(
             "bijeenkomst__titel", "bijeenkomst__begin", "status", "aangemeld_op"

@@ -82,8 +82,8 @@ def reminder_recipients(
     ).select_related("lid__user")
     if registered_before is not None:
         registrations = registrations.filter(aangemeld_op__lte=registered_before)
-    registrations = list(registrations)
-    reminders = [_Reminder(a.email, a.lid, a) for a in registrations if a.email]
+    registered = list(registrations)
+    reminders = [_Reminder(a.email, a.lid, a) for a in registered if a.email]
     core: list[Lid] = []
     if bijeenkomst.doelgroep == Bijeenkomst.Doelgroep.KERN:
         # Core-only: every active core member is asked to register or send apologies. Anyone
@@ -99,7 +99,7 @@ def reminder_recipients(
             .distinct()
         )
         reminders += [_Reminder(lid.user.email, lid) for lid in core]
-    members = [a.lid for a in registrations if a.lid is not None] + core
+    members = [a.lid for a in registered if a.lid is not None] + core
     wanted = reminder_choices(members, organisers)
     return [r for r in reminders if r.lid_id is None or r.lid_id in wanted]
 
@@ -111,6 +111,7 @@ def _mails(bijeenkomst: Bijeenkomst, reminders: list[_Reminder]) -> list[Mail]:
         if reminder.aanmelding is not None:
             context = registration_context(reminder.aanmelding, bijeenkomst)
         else:
+            assert reminder.lid is not None  # an invitation: to a core member
             context = {
                 "bijeenkomst": bijeenkomst,
                 "bijeenkomst_url": settings.SITE_URL + bijeenkomst.get_absolute_url(),

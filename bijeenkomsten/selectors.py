@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from typing import TypeAlias, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from leden.models import Lidmaatschap
 from netwerken.models import Netwerk
@@ -37,6 +39,14 @@ from .permissions import visible_meetings
 
 def _organisers() -> Prefetch:
     return Prefetch("netwerken", queryset=Netwerk.objects.order_by("naam"))
+
+
+class ListingData(TypedDict):
+    bezet: int  # places taken
+
+
+# A meeting as `with_listing_data` gives it.
+ListedMeeting: TypeAlias = "WithAnnotations[Bijeenkomst, ListingData]"
 
 
 def with_listing_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
@@ -91,7 +101,7 @@ def upcoming_and_past_meetings(
     )
 
 
-def meeting_for_page(user, slug: str) -> Bijeenkomst | None:
+def meeting_for_page(user, slug: str) -> ListedMeeting | None:
     """The meeting with its programme and materials, or None if this user may not see it."""
     return (
         with_listing_data(visible_meetings(user).filter(slug=slug))

@@ -31,6 +31,7 @@ from .models import (
 )
 from .permissions import can_view_programme, visible_meetings
 from .selectors import (
+    ListedMeeting,
     filter_meetings,
     meeting_for_page,
     member_registrations,
@@ -99,7 +100,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _meeting_box(bijeenkomst: Bijeenkomst) -> dict:
+def _meeting_box(bijeenkomst: ListedMeeting) -> dict:
     return {
         "bijeenkomst": bijeenkomst,
         "open": services.is_registration_open(bijeenkomst),
@@ -160,6 +161,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        assert aanmelding is not None  # a member's is always made or found (None: guests)
         if aanmelding.status == Aanmelding.Status.WACHTLIJST:
             messages.info(request, _("The meeting is full: you are on the waiting list."))
         else:
@@ -170,6 +172,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, slug: str) -> HttpResponse:
+    assert request.user.is_authenticated  # login_required
     bijeenkomst = _visible_or_404(request, slug)
     aanmelding = (
         Aanmelding.objects.cancellable()

@@ -29,9 +29,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 admin.site.site_header = admin.site.site_title = _("Regionet admin")
 admin.site.index_title = _("Manage the networks")
 # The admin logs in through allauth, so admin logins get its rate limits too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # on purpose
 # Staff and coordinators see other people's data: no admin page without TOTP.
-admin.site.admin_view = require_totp(admin.site.admin_view)
+admin.site.admin_view = require_totp(admin.site.admin_view)  # type: ignore[method-assign]  # as above
 # Django's own admin URLs (the "view on site" shortcut) respect a coordinator's scope too.
 scope_admin_site(admin.site)
 # Readiness checks the broker that this project's tasks go to.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -33,7 +34,7 @@ from portal import pagecache
 TZ = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "regionet-demo-2026"  # documented in the README; demo accounts only
 
-KOEPELS = [
+KOEPELS: list[dict[str, Any]] = [
     {
         "slug": "bpsw",
         "naam": "Beroepsvereniging van Professionals in Sociaal Werk",
@@ -57,7 +58,7 @@ PARTNERS = {
     "vormingplus": ("Vormingplus", "organisatie"),
 }
 
-NETWERKEN = [
+NETWERKEN: list[dict[str, Any]] = [
     {
         "slug": "twente",
         "naam": "Regionetwerk Twente",
@@ -378,9 +379,9 @@ def slides_pdf(title: str, slides: list[tuple[str, list[str]]]) -> bytes:
 
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
-    for number, body in enumerate(objects, start=1):
+    for number, obj in enumerate(objects, start=1):
         offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, obj)
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
@@ -402,7 +403,7 @@ PROGRAMMA_TWENTE_2019 = (
         "De BPSW en politieke beïnvloeding",
     ],
 )
-HISTORISCH = [
+HISTORISCH: list[dict[str, Any]] = [
     {
         "netwerken": ["twente"],
         "slug": "twente-2019-01-17-casuistiek",
@@ -818,7 +819,7 @@ def _load_meeting(
     thema: str = "",
     onderdelen: list | tuple = (),
     materialen: list | tuple = (),
-    programma: Halfjaarprogramma | tuple[str, int, int] | None = None,
+    programma: Halfjaarprogramma | tuple[str, int, int, list[str]] | None = None,
     capaciteit: int | None = None,
     subregio: str = "",
 ) -> Bijeenkomst:
@@ -882,7 +883,7 @@ def _load_material(bijeenkomst: Bijeenkomst, kind: str, titel: str, content) -> 
     )
     materiaal.soort = kind
     if kind == Materiaal.Soort.SLIDES:
-        if not materiaal.pdf or not materiaal.pdf.storage.exists(materiaal.pdf.name):
+        if not materiaal.pdf.name or not materiaal.pdf.storage.exists(materiaal.pdf.name):
             data = slides_pdf(f"{bijeenkomst.titel}: {titel}", content)
             materiaal.pdf.save(f"{slugify(titel)}.pdf", ContentFile(data), save=False)
     elif kind == Materiaal.Soort.VIDEO:
@@ -1777,6 +1778,8 @@ AGENDA: dict[str, dict] = {
 def _planned_day(netwerk: Netwerk, plan: dict, meeting: dict, jaar: int, helft: int) -> date:
     when = meeting["when"]
     weekday = meeting["weekdag"] if meeting["weekdag"] is not None else netwerk.vaste_weekdag
+    if weekday is None:
+        raise ValueError(f"{meeting['key']}: neither it nor {netwerk.slug} has a weekday")
     if isinstance(when, int):  # the k-th of a six-weekly series
         month, day = plan["reeks"][helft]
         first = _meeting_day(date(jaar, month, day), weekday)

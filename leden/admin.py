@@ -1,22 +1,24 @@
 from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import StrOrPromise
 
 from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import NetworkScopedMixin, request_scope, scope_queryset
 
 from . import privacy, services
 from .exports import ADMIN_ACTIONS as EXPORT_ACTIONS
-from .models import Lid, Lidmaatschap, User
+from .models import Lid, Lidmaatschap, LidmaatschapQuerySet, User
 
 
 class AccountDeletionMixin:
@@ -79,7 +81,15 @@ class LidAdmin(VerboseHistoryMixin, AccountDeletionMixin, NetworkScopedMixin, ad
     inlines = [LidmaatschapInline]
     actions = EXPORT_ACTIONS
 
-    def render_change_form(self, request: HttpRequest, context: dict, *args, obj=None, **kwargs):
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Lid | None = None,
+    ) -> HttpResponse:
         if obj is not None:
             # Shown below the fields (templates/admin/leden/lid/change_form.html); read here,
             # where the request says whose networks' meetings the viewer may see.
@@ -90,7 +100,9 @@ class LidAdmin(VerboseHistoryMixin, AccountDeletionMixin, NetworkScopedMixin, ad
             context["attended_this_year"] = attended.select_related("bijeenkomst").order_by(
                 "bijeenkomst__begin"
             )
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        return super().render_change_form(
+            request, context, add=add, change=change, form_url=form_url, obj=obj
+        )
 
 
 class BerichtForm(forms.Form):
@@ -114,7 +126,8 @@ class TierRequestFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "ja":
-            return queryset.tier_move_requested()
+            # The filter of LidmaatschapAdmin: its rows are memberships.
+            return cast(LidmaatschapQuerySet, queryset).tier_move_requested()
         return queryset
 
 
@@ -214,7 +227,7 @@ class LidmaatschapAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmi
         request: HttpRequest,
         queryset: QuerySet,
         *,
-        title: str,
+        title: StrOrPromise,
         pending: QuerySet,
         apply: Callable[[str], None],
     ) -> TemplateResponse | None:

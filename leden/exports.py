@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,9 @@ from portal.exports import (
 
 from .models import Lid, Lidmaatschap
 from .permissions import can_export, exportable_network_ids
+
+if TYPE_CHECKING:
+    from .permissions import Viewer
 
 ATTENDANCE_WINDOW = timedelta(days=365)
 # `Aanmelding.Status.AANWEZIG` of bijeenkomsten, which sits above leden: named by its value,
@@ -68,6 +72,7 @@ class MemberListExport(BaseExport):
         _("BPSW member"),
         _("meetings attended in the last 12 months"),
     ]
+    user: Viewer  # made for a request's user (the page or an admin action)
     fields = (
         "lid__naam",
         "lid__user__email",
@@ -204,7 +209,7 @@ register(MemberListExporter())
 
 def _admin_export(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, fmt: str
-) -> HttpResponse | None:
+) -> HttpResponseBase | None:
     if not can_export(request.user):
         modeladmin.message_user(request, _("You may not export members."), messages.ERROR)
         return None

@@ -49,6 +49,7 @@ def queue_request_mail(lidmaatschap_id: int, *, tier_move: bool) -> None:
     One mail per coordinator per request, keyed on the moment it was asked."""
     lidmaatschap = Lidmaatschap.objects.select_related("netwerk").get(pk=lidmaatschap_id)
     asked = lidmaatschap.schil_gevraagd_op if tier_move else lidmaatschap.aangevraagd_op
+    assert asked is not None  # a waiting request was asked at some moment
     coordinators = (
         lidmaatschap.netwerk.coordinators.filter(is_active=True)
         .order_by("email")

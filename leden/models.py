@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -13,7 +15,7 @@ def photo_storage() -> PrivateFileStorage:
     return PrivateFileStorage(url_name="leden:foto_bestand")
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     """Users log in by e-mail address; there are no usernames."""
 
     use_in_migrations = True
@@ -38,15 +40,17 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    username = None
-    first_name = None
-    last_name = None
+    # Django's way to drop an inherited field; the stubs know these only as fields (str).
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs want contrib.auth's UserManager (usernames); ours is its e-mail-only sibling.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")

@@ -18,7 +18,12 @@ from portal import pagecache
 from .models import Lidmaatschap
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from .models import Lid, User
+
+    # Who asks: `request.user`, signed in or not.
+    Viewer = User | AnonymousUser
 
 
 def active_network_ids(user: User, *, schil: str | None = None) -> QuerySet:
@@ -54,11 +59,11 @@ def can_see_member(user: User, lid: Lid) -> bool:
 # Bulk export of personal data is a right of its own, apart from seeing all networks.
 
 
-def can_export_all_networks(user: User) -> bool:
+def can_export_all_networks(user: Viewer) -> bool:
     return is_portal_staff(user) and user.has_perm("portal.export_all_networks")
 
 
-def exportable_network_ids(user: User) -> QuerySet | None:
+def exportable_network_ids(user: Viewer) -> QuerySet | None:
     """The networks whose members this user may export; None means every network."""
     if can_export_all_networks(user):
         return None
@@ -67,7 +72,7 @@ def exportable_network_ids(user: User) -> QuerySet | None:
     return coordinated_network_ids(user)
 
 
-def can_export(user: User) -> bool:
+def can_export(user: Viewer) -> bool:
     """May this user export anything at all (the export page, the admin actions)?"""
     ids = exportable_network_ids(user)
     return ids is None or ids.exists()
@@ -76,7 +81,7 @@ def can_export(user: User) -> bool:
 # --- The page cache's audience ---
 
 
-def page_audience(user: User) -> str:
+def page_audience(user: Viewer) -> str:
     """What decides which meetings and members this user sees, as a short string: their
     memberships with tier and status, the networks they coordinate, staff rights."""
     if not user.is_authenticated:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -40,7 +41,7 @@ class Holder:
     """What one app holds on members, and how it lets go of it."""
 
     name: str  # its section in the download
-    collect: Callable[[Lid], list[dict]]
+    collect: Callable[[Lid], Sequence[Mapping[str, Any]]]  # rows of its section
     # Rows the admin log may name the member by: {model: primary keys}.
     logged_objects: Callable[[Lid], Mapping[type[Model], Iterable[int]]]
     # Before the account goes: free what is still to come, anonymise what must stay.

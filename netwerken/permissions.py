@@ -27,10 +27,17 @@ from portal import adminscope
 from .models import Netwerk
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
+
+    # Who asks: `request.user`. The user model lives above this app (leden), so its base here.
+    Viewer = AbstractUser | AnonymousUser
+
+# Answers noted on the user object, so one request asks the database once.
+_ALL_NETWORKS_ATTR = "_regionet_all_networks"
+_TWO_FACTOR_ATTR = "_regionet_two_factor"
 
 
-def is_portal_staff(user: AbstractUser) -> bool:
+def is_portal_staff(user: Viewer) -> bool:
     """Umbrella staff: all networks. Coordinators are Django staff too (to enter the admin),
     but see only their own networks, so `is_staff` alone is not enough. Without TOTP, no one
     is umbrella staff."""
@@ -40,7 +47,7 @@ def is_portal_staff(user: AbstractUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_regionet_all_networks", None)
+    cached = getattr(user, _ALL_NETWORKS_ATTR, None)
     if cached is None:
         # One query, where has_perm() would take two (user and group permissions).
         cached = Permission.objects.filter(
@@ -48,16 +55,18 @@ def is_portal_staff(user: AbstractUser) -> bool:
             codename="alle_netwerken",
             content_type__app_label="leden",
         ).exists()
-        user._regionet_all_networks = cached
+        setattr(user, _ALL_NETWORKS_ATTR, cached)
     return cached
 
 
-def _networks_coordinated_by(user: AbstractUser) -> QuerySet:
+def _networks_coordinated_by(user: Viewer) -> QuerySet:
     """Whom `user` is named coordinator of, whether or not the rights are in force yet."""
-    return Netwerk.objects.filter(coordinators=user)
+    if not user.is_authenticated:
+        return Netwerk.objects.none()  # no pk (None would match networks without coordinators)
+    return Netwerk.objects.filter(coordinators=user.pk)
 
 
-def coordinated_network_ids(user: AbstractUser) -> QuerySet:
+def coordinated_network_ids(user: Viewer) -> QuerySet:
     """The networks whose coordinator rights `user` holds now: none without TOTP. The
     condition is a subquery, so it costs no query of its own."""
     with_totp = Authenticator.objects.filter(user=user.pk, type=Authenticator.Type.TOTP)
@@ -67,7 +76,7 @@ def coordinated_network_ids(user: AbstractUser) -> QuerySet:
 # --- Admin scope (coordinators' admin) ---
 
 
-def admin_network_scope(user: AbstractUser) -> QuerySet | None:
+def admin_network_scope(user: Viewer) -> QuerySet | None:
     """The networks this user may manage in the admin, as a queryset of ids; None means all.
 
     Umbrella staff manage every network; anyone else manages the networks they coordinate
@@ -85,27 +94,27 @@ adminscope.register_scope(admin_network_scope)
 # --- Two-factor authentication ---
 
 
-def needs_two_factor(user: AbstractUser) -> bool:
+def needs_two_factor(user: Viewer) -> bool:
     """Staff and coordinators handle other people's data: their rights wait for TOTP."""
     if not (user.is_authenticated and user.is_active):
         return False
     return user.is_staff or user.is_superuser or _networks_coordinated_by(user).exists()
 
 
-def has_two_factor(user: AbstractUser) -> bool:
+def has_two_factor(user: Viewer) -> bool:
     """Whether `user` has activated TOTP. A yes is cached on the user object (per request);
     a no is not, so activating it is seen at once."""
     if not user.is_authenticated:
         return False
-    if getattr(user, "_regionet_two_factor", False):
+    if getattr(user, _TWO_FACTOR_ATTR, False):
         return True
     found = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
     if found:
-        user._regionet_two_factor = True
+        setattr(user, _TWO_FACTOR_ATTR, True)
     return found
 
 
-def lacks_two_factor(user: AbstractUser) -> bool:
+def lacks_two_factor(user: Viewer) -> bool:
     """A staff member or coordinator whose rights wait for TOTP: views that need those rights
     send them to its activation instead of answering as for a plain member."""
     return needs_two_factor(user) and not has_two_factor(user)

@@ -5,10 +5,11 @@ labels ("Start", which no translation has, so a Dutch history read "Start en End
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.http import HttpRequest
 from django.utils.translation import override as translation_override
 
@@ -22,15 +23,19 @@ def field_names(
     with translation_override(None):
         for name in names:
             try:
-                label = model._meta.get_field(name).verbose_name
+                model_field = model._meta.get_field(name)
             except FieldDoesNotExist:
+                model_field = None
+            if isinstance(model_field, Field):
+                label = model_field.verbose_name
+            else:  # not on the model (a reverse relation is never a form's field)
                 field = form.fields.get(name) if form is not None else None
                 label = field.label if field is not None and field.label else name
             labels.append(str(label))
     return labels
 
 
-def change_message(form: forms.BaseForm, formsets: Iterable, add: bool) -> list[dict]:
+def change_message(form: forms.ModelForm, formsets: Iterable, add: bool) -> list[dict]:
     """Django's `construct_change_message`, naming fields by `field_names`."""
     changed_data = form.changed_data  # before translations are off, as Django does
     message: list[dict] = []
@@ -62,4 +67,5 @@ class VerboseHistoryMixin:
     def construct_change_message(
         self, request: HttpRequest, form: forms.BaseForm, formsets, add: bool = False
     ) -> list[dict]:
-        return change_message(form, formsets, add)
+        # The admin's forms are model forms; the stubs type this one as a plain Form.
+        return change_message(cast(forms.ModelForm, form), formsets, add)

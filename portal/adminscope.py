@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.contrib.admin import AdminSite
 from django.contrib.contenttypes.models import ContentType
@@ -42,7 +42,17 @@ from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+    from django.contrib.admin.options import BaseModelAdmin
+
+    # What the mixins below are mixed into, for the type checker only: at run time a mixin
+    # stays a plain class that precedes the Django admin class in its subclass's bases.
+    _ScopedAdminBase = BaseModelAdmin[Any]
+else:
+    _ScopedAdminBase = object
 
 ALL_PERMISSIONS = frozenset({"view", "add", "change", "delete"})
 _CACHE_ATTR = "_regionet_admin_scope"
@@ -87,7 +97,12 @@ def _is_multi_valued(model: type[Model], path: str) -> bool:
     return False
 
 
-def scope_queryset(queryset: QuerySet, path: str | None, network_ids: list[int] | None) -> QuerySet:
+_QuerySetT = TypeVar("_QuerySetT", bound="QuerySet[Any]")
+
+
+def scope_queryset(
+    queryset: _QuerySetT, path: str | None, network_ids: list[int] | None
+) -> _QuerySetT:
     """Limit `queryset` to rows whose `path` leads to one of `network_ids` (None: no limit)."""
     if network_ids is None or path is None:
         return queryset
@@ -99,7 +114,7 @@ def scope_queryset(queryset: QuerySet, path: str | None, network_ids: list[int] 
     return queryset.filter(**lookup)
 
 
-class NetworkScopedMixin:
+class NetworkScopedMixin(_ScopedAdminBase):
     """Mix into a ModelAdmin or an InlineModelAdmin, before the Django class."""
 
     network_path: str | None = None
@@ -144,14 +159,15 @@ class NetworkScopedMixin:
         )
 
     # --- what they see ----------------------------------------------------------------------
-    def scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def scope(self, request: HttpRequest, queryset: _QuerySetT) -> _QuerySetT:
         return scope_queryset(queryset, self.network_path, request_scope(request))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return self.scope(request, super().get_queryset(request))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
+        # Only a ModelAdmin has change pages (an inline is never asked for its object).
+        obj = cast("ModelAdmin[Any]", super()).get_object(request, object_id, from_field)
         if obj is None:
             # Another network's object is simply not there: the same answer as a wrong id.
             raise Http404
@@ -192,7 +208,7 @@ class NetworkScopedMixin:
                     hidden[name] = list(
                         getattr(form.instance, name).exclude(pk__in=field.queryset.values("pk"))
                     )
-        super().save_related(request, form, formsets, change)
+        cast("ModelAdmin[Any]", super()).save_related(request, form, formsets, change)  # as above
         for name, objects in hidden.items():
             if objects:
                 getattr(form.instance, name).add(*objects)
@@ -217,7 +233,7 @@ def view_on_site(
         model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
     except (ValueError, ContentType.DoesNotExist):
         raise Http404 from None
-    model_admin = site._registry.get(model)
+    model_admin = site._registry.get(model) if model is not None else None
     if model_admin is None or not model_admin.has_view_or_change_permission(request):
         raise Http404
     obj = model_admin.get_object(request, object_id)  # the scoped queryset; 404 outside it
@@ -230,12 +246,12 @@ def scope_admin_site(site: AdminSite) -> None:
     """Put `site`'s own shortcut behind the scope. Call before `site.urls` is read."""
     django_urls = site.get_urls
 
-    def get_urls() -> list:
+    def get_urls() -> list[URLResolver | URLPattern]:
         urls = django_urls()
         for index, pattern in enumerate(urls):
-            if getattr(pattern, "name", None) == "view_on_site":
+            if isinstance(pattern, URLPattern) and pattern.name == "view_on_site":
                 view = site.admin_view(partial(view_on_site, site=site))
                 urls[index] = URLPattern(pattern.pattern, view, pattern.default_args, pattern.name)
         return urls
 
-    site.get_urls = get_urls
+    site.get_urls = get_urls  # type: ignore[method-assign]  # this one site's, on purpose

@@ -27,7 +27,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache.backends import redis
 from redis.exceptions import RedisError
@@ -183,4 +183,4 @@ class RedisCache(redis.RedisCache):
 
     def ping(self) -> None:
         """Raise if Redis does not answer now."""
-        self._cache.ping()
+        cast(_Client, self._cache).ping()  # the client is of `self._class`, set above

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -190,10 +191,15 @@ def reading_transaction() -> AbstractContextManager:
     return nullcontext()
 
 
+# XML 1.0 forbids U+FFFE and U+FFFF too, which openpyxl's ILLEGAL_CHARACTERS_RE lets through:
+# a workbook holding one does not open.
+NOT_XML_CHARACTERS_RE = re.compile("[\ufffe\uffff]")
+
+
 def xlsx_cell(sheet, value: Any) -> Any:
     """A value openpyxl may write: text always as a string cell, never as a formula."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        value = NOT_XML_CHARACTERS_RE.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
         if value.startswith("="):
             # openpyxl would type this as a formula; force the string type.
             cell = WriteOnlyCell(sheet, value=value)
@@ -210,10 +216,11 @@ def xlsx_cell(sheet, value: Any) -> Any:
 
 def export_response(
     export: BaseExport, *, fmt: str, user: User | None, source: str = "page"
-) -> HttpResponse:
+) -> StreamingHttpResponse:
     """Run an export, log it, and return the download response (streamed for CSV)."""
     log = ExportLog.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
+        # By id: portal knows the user model only as settings.AUTH_USER_MODEL.
+        user_id=user.pk if user is not None and user.is_authenticated else None,
         user_email=getattr(user, "email", "") or "",
         export=export.identifier,
         format=fmt,

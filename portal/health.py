@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.cache import cache
 from django.db import connection
@@ -102,7 +102,14 @@ def readiness() -> dict[str, str]:
 # The answer is public, so a flood of probes must not become a flood of database connections:
 # each process checks at most once per RECHECK_AFTER seconds and answers the rest from memory.
 RECHECK_AFTER = 2.0
-_last: dict[str, object] = {"at": -RECHECK_AFTER, "states": {}}
+
+
+class _Recent(TypedDict):
+    at: float  # time.monotonic() of the last check
+    states: dict[str, str]
+
+
+_last: _Recent = {"at": -RECHECK_AFTER, "states": {}}
 _lock = threading.Lock()
 
 

@@ -29,7 +29,7 @@ def render_mail(
 ) -> EmailMultiAlternatives:
     """Build (not send) the mail `name` for `to`; attachments are (filename, content, mimetype)."""
     context = {"site_name": SITE_NAME, "site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context, using="text")
+    subject: str = render_to_string(f"emails/{name}_subject.txt", context, using="text")
     subject = " ".join(subject.split())
     text = render_to_string(f"emails/{name}.txt", context, using="text")
     html = render_to_string(f"emails/{name}.html", context)

@@ -65,6 +65,16 @@ def bump_content_version(**_signal_kwargs: Any) -> None:
         transaction.on_commit(_bump)
 
 
+# Noted on the request, so every part of one page reads one version and one key.
+_VERSION_ATTR = "_content_version"
+_PAGE_KEY_ATTR = "_page_key"
+
+
+def _version_of(request: HttpRequest) -> int | None:
+    """The content version `_get` noted on this request (None: the cache was unreachable)."""
+    return getattr(request, _VERSION_ATTR)
+
+
 def _get(request: HttpRequest, key: str | None) -> Any:
     """The entry under `key` if it is of the current version, else None; notes the version.
 
@@ -75,12 +85,12 @@ def _get(request: HttpRequest, key: str | None) -> Any:
     """
     found = cache.get_many([VERSION_KEY] if key is None else [VERSION_KEY, key])
     version = found.get(VERSION_KEY) or _new_version()
-    if not hasattr(request, "_content_version"):
-        request._content_version = version  # one version for everything on this page
+    if not hasattr(request, _VERSION_ATTR):
+        setattr(request, _VERSION_ATTR, version)  # one version for everything on this page
     entry = found.get(key) if key is not None else None
-    if entry is None or request._content_version is None:
+    if entry is None or _version_of(request) is None:
         return None
-    if entry[0] != request._content_version:
+    if entry[0] != _version_of(request):
         return None
     _, expires, cost, value = entry
     if time.time() - cost * math.log(1.0 - random.random()) >= expires:  # noqa: S311
@@ -90,9 +100,9 @@ def _get(request: HttpRequest, key: str | None) -> Any:
 
 def _set(request: HttpRequest, key: str, value: Any, *, cost: float = 0.0) -> None:
     """Keep `value` for this content version; `cost`: seconds it took to make."""
-    if request._content_version is None:
+    if _version_of(request) is None:
         return  # the cache is unreachable: an entry could not be checked against a version
-    entry = (request._content_version, time.time() + LIFETIME, cost, value)
+    entry = (_version_of(request), time.time() + LIFETIME, cost, value)
     cache.set(key, entry, LIFETIME)
 
 
@@ -136,12 +146,12 @@ def _audience_of(request: HttpRequest) -> str:
 
 def page_key(request: HttpRequest) -> str:
     """The cache key of what `request` shows (for `{% cache %}` and `remember`)."""
-    if not hasattr(request, "_page_key"):
+    if not hasattr(request, _PAGE_KEY_ATTR):
         viewer = _audience_of(request)
         # Without a version (cache unreachable) the key is this request's alone: never read.
-        version = request._content_version or f"none-{uuid.uuid4().hex}"
-        request._page_key = f"{version}:{viewer}:{request.get_full_path()}"
-    return request._page_key
+        version = _version_of(request) or f"none-{uuid.uuid4().hex}"
+        setattr(request, _PAGE_KEY_ATTR, f"{version}:{viewer}:{request.get_full_path()}")
+    return getattr(request, _PAGE_KEY_ATTR)
 
 
 _MISSING = object()

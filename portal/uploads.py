@@ -21,6 +21,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -36,9 +37,9 @@ from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -68,7 +69,7 @@ class FileKind:
     # under a CSP sandbox in every browser, and a download never renders on our origin)
     formats: frozenset[str] = frozenset()  # image formats accepted from the uploader
     max_side: int | None = None
-    hint: str | Promise = ""  # what to upload instead; ends every refusal
+    hint: StrOrPromise = ""  # what to upload instead; ends every refusal
 
 
 PDF = FileKind(
@@ -253,6 +254,8 @@ def validate_pdf(file: File) -> None:
 
 
 class CheckedFieldFile(FieldFile):
+    field: CheckedFileField  # its `attr_class` makes it only ever the file of one
+
     def save(self, name: str, content: File, save: bool = True) -> None:
         # Whatever saves the file (form, admin, service, shell), only checked content is stored.
         content = normalise_upload(content, kind=self.field.file_kind)
@@ -278,7 +281,7 @@ class CheckedFileField(models.FileField):
         kwargs["kind"] = self.kind
         return name, path, args, kwargs
 
-    def generate_filename(self, instance, filename: str) -> str:
+    def generate_filename(self, instance, filename: str | os.PathLike[str]) -> str:
         # A random name: the uploaded one may be personal ("jan-jansen.jpg") or a trap.
         return super().generate_filename(
             instance, f"{secrets.token_hex(16)}.{self.file_kind.extension}"
@@ -394,7 +397,9 @@ def serve_private_file(file: FieldFile) -> FileResponse:
     The type is the one the field's kind decided, never one guessed from the name: a file
     stored before the names were the portal's own (`slides.html`) is served as its kind too,
     where it cannot run."""
-    kind = file.field.file_kind
+    # Only a `CheckedFileField` stores the files served here (`file.field` is any FileField).
+    kind = cast(CheckedFileField, file.field).file_kind
+    assert file.name is not None  # a stored file: the caller found it on its row
     download_name = f"{PurePosixPath(file.name).stem}.{kind.extension}"
     response = FileResponse(
         file.open("rb"),
@@ -456,5 +461,6 @@ class UploadLimitHandler(FileUploadHandler):
         return None  # the next handler holds the file
 
     def _refuse(self, size: int) -> None:
+        assert self.file_name is not None  # set by `new_file`, which comes first
         self.refused = TooLargeUpload(name=self.file_name, size=size, field_name=self.field_name)
         raise StopUpload(connection_reset=True)

@@ -14,19 +14,22 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from .exports import Exporter, export_response, exporters, get_exporter
 from .forms import ExportForm
 
+_EXPORTERS_ATTR = "_regionet_exporters"
+
 
 def _available(request: HttpRequest) -> list[Exporter]:
     """The exporters this request's user may use, in the page's order. Cached per request."""
-    if not hasattr(request, "_regionet_exporters"):
+    if not hasattr(request, _EXPORTERS_ATTR):
         user = request.user
-        request._regionet_exporters = [e for e in exporters() if e.allowed(user)]
-    return request._regionet_exporters
+        setattr(request, _EXPORTERS_ATTR, [e for e in exporters() if e.allowed(user)])
+    return getattr(request, _EXPORTERS_ATTR)
 
 
 def exporter_required(view: Callable) -> Callable:
@@ -64,7 +67,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @exporter_required
 @require_POST
-def download(request: HttpRequest, url_name: str, **url_kwargs) -> HttpResponse:
+def download(request: HttpRequest, url_name: str, **url_kwargs) -> HttpResponseBase:
     exporter = get_exporter(url_name)
     if exporter not in _available(request):
         raise PermissionDenied

@@ -164,7 +164,7 @@ def _same_second(a: datetime, b: datetime) -> bool:
     return a.replace(microsecond=0) == b.replace(microsecond=0)
 
 
-_AUDIENCE_WIDTH = {
+_AUDIENCE_WIDTH: dict[str, int] = {
     Bijeenkomst.Doelgroep.KERN: 0,
     Bijeenkomst.Doelgroep.NETWERK: 1,
     Bijeenkomst.Doelgroep.LEDEN: 2,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import overload
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,6 +47,10 @@ def proposed_meeting_times(*, netwerk: Netwerk, jaar: int, helft: int) -> list[t
     return times
 
 
+@overload
+def _shift_local(moment: datetime, shift: timedelta) -> datetime: ...
+@overload
+def _shift_local(moment: None, shift: timedelta) -> None: ...
 def _shift_local(moment: datetime | None, shift: timedelta) -> datetime | None:
     """Move a moment by whole days keeping the wall-clock time (across summer time)."""
     if moment is None:
