@@ -1,14 +1,19 @@
-"""One word for one thing: "inloggen/uitloggen" is the account, "aanmelden/afmelden" a meeting.
+"""One word for one thing, one form of address: "inloggen/uitloggen" is the account,
+"aanmelden/afmelden" a meeting, and the portal says "je", never "u".
 
-allauth's own Dutch catalogue uses "aanmelden" for logging in; ours overrides it. The test reads
-every message allauth can show and checks the Dutch the portal really renders."""
+allauth's and Django's own Dutch catalogues use "aanmelden" for logging in and address the reader
+as "u"; ours overrides them. The tests read every message allauth and Django's installed apps can
+show (the admin's JavaScript too) and check the Dutch the portal really renders."""
 
 import gettext
+import json
 import re
 from pathlib import Path
 
 import allauth
+import django
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,33 +21,103 @@ ALLAUTH_MO = Path(allauth.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "
 # Words that mean a meeting here, or are misspelt, or address the reader as "u".
 WRONG = re.compile(
     r"[Aa]anmeld|[Aa]fmeld|[Aa]fgemeld|onmiddelijk|Bevestigings e-mail|"
-    r"Bedankt voor het gebruiken|\b[Uu]w\b|\bu\b|IP adres"
+    r"Bedankt voor het gebruiken|\b[Uu]w\b|\b[Uu]\b|\b[Uu]zelf\b|IP adres"
 )
 
 
-def _allauth_messages() -> list[tuple[str | None, str]]:
-    with ALLAUTH_MO.open("rb") as handle:
+def _django_catalogues() -> dict[str, Path]:
+    """Django's own Dutch catalogues the portal can show: its core one (form errors, CSRF page)
+    and those of the installed django.contrib apps (admin, auth, contenttypes, ...)."""
+    found = {
+        "django": Path(django.__file__).parent
+        / "conf"
+        / "locale"
+        / "nl"
+        / "LC_MESSAGES"
+        / "django.mo"
+    }
+    for app in apps.get_app_configs():
+        mo = Path(app.path) / "locale" / "nl" / "LC_MESSAGES" / "django.mo"
+        if app.name.startswith("django.") and mo.exists():
+            found[app.name] = mo
+    return found
+
+
+DJANGO_CATALOGUES = _django_catalogues()
+
+
+def _messages(mo: Path) -> list[tuple[str | None, str, bool]]:
+    """Every (context, msgid, is_plural) in a compiled catalogue."""
+    with mo.open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)._catalog  # noqa: SLF001 (stdlib, read only)
     found = set()
     for key in catalogue:
-        msgid = key[0] if isinstance(key, tuple) else key
+        plural = isinstance(key, tuple)
+        msgid = key[0] if plural else key
         if not msgid:
             continue
         context, _, text = msgid.rpartition("\x04")
-        found.add((context or None, text))
+        found.add((context or None, text, plural))
     return sorted(found, key=lambda item: (item[0] or "", item[1]))
 
 
-def test_allauths_messages_say_inloggen_and_je_in_the_portals_dutch():
-    messages = _allauth_messages()
-    assert len(messages) > 300  # the walk reads the real catalogue
+def _wrong_dutch(messages: list[tuple[str | None, str, bool]]) -> list[tuple[str, str]]:
+    """The messages whose Dutch, as the portal renders it, says "u" or "aanmelden"; plurals in
+    both their forms (the catalogue lookup goes by the singular msgid)."""
     wrong = []
     with translation.override("nl"):
-        for context, text in messages:
-            dutch = translation.pgettext(context, text) if context else translation.gettext(text)
-            if WRONG.search(dutch):
-                wrong.append((text, dutch))
-    assert wrong == []
+        for context, text, plural in messages:
+            if plural:
+                dutch = [
+                    translation.npgettext(context, text, text, n)
+                    if context
+                    else translation.ngettext(text, text, n)
+                    for n in (1, 2)
+                ]
+            else:
+                dutch = [
+                    translation.pgettext(context, text) if context else translation.gettext(text)
+                ]
+            wrong += [(text, form) for form in dutch if WRONG.search(form)]
+    return wrong
+
+
+def test_allauths_messages_say_inloggen_and_je_in_the_portals_dutch():
+    messages = _messages(ALLAUTH_MO)
+    assert len(messages) > 300  # the walk reads the real catalogue
+    assert _wrong_dutch(messages) == []
+
+
+def test_the_django_catalogues_walked_are_the_installed_ones():
+    assert {
+        "django",
+        "django.contrib.admin",
+        "django.contrib.auth",
+        "django.contrib.contenttypes",
+    } <= set(DJANGO_CATALOGUES)
+
+
+@pytest.mark.parametrize("catalogue", sorted(DJANGO_CATALOGUES))
+def test_djangos_messages_say_inloggen_and_je_in_the_portals_dutch(catalogue):
+    messages = _messages(DJANGO_CATALOGUES[catalogue])
+    assert len(messages) > 5  # the walk reads the real catalogue
+    assert _wrong_dutch(messages) == []
+
+
+def test_the_admins_javascript_speaks_the_portals_dutch(client, coordinator_twente):
+    client.force_login(coordinator_twente)
+    response = client.get(reverse("admin:jsi18n"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    script = response.content.decode()
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\n\s*\});", script, re.S).group(1))
+    assert len(catalogue) > 30  # the admin's whole catalogue, not just the portal's own
+    dutch = [
+        form
+        for value in catalogue.values()
+        for form in ([value] if isinstance(value, str) else value)
+    ]
+    assert "Alle kiezen" in "".join(dutch)  # it is Dutch
+    assert [form for form in dutch if WRONG.search(form)] == []
 
 
 @pytest.mark.parametrize(
