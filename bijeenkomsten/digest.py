@@ -24,13 +24,15 @@ from django.core.mail.message import sanitize_address
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from berichten.delivery import deliver, message_id
-from berichten.models import DigestToestemming, Mailvoorkeur, Verzending
+from berichten.models import DigestToestemming, Verzending
 from berichten.outbox import Recipient, claim_mails
-from leden.digest_consent import active_consent, unsubscribe_token
-from leden.mail_preferences import digest_choices
+from leden.digest_consent import unsubscribe_token
+from leden.mail_preferences import NewsletterStatus, digest_settings, receives_digest
 from leden.models import Lid, Lidmaatschap
 from netwerken.models import Netwerk
 from portal.mail import render_mail
@@ -42,7 +44,10 @@ TZ = ZoneInfo("Europe/Amsterdam")
 DIGEST = "digest"
 BATCH_SIZE = 500
 # The digest morning (BERICHTEN_DIGEST_WEEKDAY, BERICHTEN_DIGEST_HOUR) is a setting.
-DIGEST_HORIZON = {"wekelijks": timedelta(days=14), "maandelijks": timedelta(days=42)}
+# How far ahead the coming meetings reach, from the start of the period: far enough to plan.
+DIGEST_HORIZON = {"wekelijks": timedelta(weeks=6), "maandelijks": timedelta(days=61)}
+# A report or material is news only for a meeting this recent: editing an old one is not news.
+RECENT = timedelta(days=92)
 
 
 def digest_period(frequentie: str, *, now: datetime) -> str | None:
@@ -76,6 +81,24 @@ def _period_start(periode: str) -> tuple[str, datetime, datetime]:
     return Lid.Digest.MONTHLY, start, datetime.combine(previous, time(0), TZ)
 
 
+def period_in_words(periode: str) -> str:
+    """The period as the subject names it, in the active language: "week 12 (22–28 maart
+    2027)" or "maart 2027"."""
+    if "-W" in periode:
+        year, week = (int(part) for part in periode.split("-W"))
+        first = date.fromisocalendar(year, week, 1)
+        last = first + timedelta(days=6)
+        if first.month == last.month:
+            dates = f"{first.day}–{date_format(last, 'j F Y')}"
+        elif first.year == last.year:
+            dates = f"{date_format(first, 'j F')} – {date_format(last, 'j F Y')}"
+        else:
+            dates = f"{date_format(first, 'j F Y')} – {date_format(last, 'j F Y')}"
+        return gettext("week %(week)d (%(dates)s)") % {"week": week, "dates": dates}
+    year, month = (int(part) for part in periode.split("-"))
+    return date_format(date(year, month, 1), "F Y")
+
+
 def digest_batches(
     *, now: datetime | None = None, batch_size: int = BATCH_SIZE
 ) -> Iterator[tuple[list[int], str]]:
@@ -95,10 +118,8 @@ def digest_batches(
             lid=OuterRef("pk"),
             status__in=[Verzending.Status.SENT, Verzending.Status.FAILED],
         )
-        chosen = Mailvoorkeur.objects.filter(lid=OuterRef("pk"), nieuwsbrief=frequentie)
         ids = (
-            Lid.objects.filter(active_consent())
-            .filter(Q(digest=frequentie) | Exists(chosen))
+            Lid.objects.filter(receives_digest(frequentie))
             .exclude(Exists(done))
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -136,28 +157,29 @@ class DigestContent:
 def build_digests(
     lid_ids: Sequence[int], periode: str, *, now: datetime
 ) -> dict[int, tuple[Lid, DigestContent]]:
-    """Digest content for a batch of members, in a fixed number of queries (ten).
+    """Digest content for a batch of members, in a fixed number of queries (eleven).
 
-    For each member, of the networks this frequency is chosen for: coming meetings (core-only
-    ones only for core members), open meetings of other networks under the same umbrella,
-    programmes published and reports or materials added since the previous digest.
+    For each member, of the networks this frequency is chosen for (`digest_settings`, the one
+    place that decides): coming meetings within the horizon (core-only ones only for core
+    members), open meetings of other networks under the same umbrella, reports or materials
+    added since the previous digest to meetings held recently, and programmes published.
     """
     frequentie, start, since = _period_start(periode)
     until = start + DIGEST_HORIZON[frequentie]
-    leden = {
-        lid.pk: lid
-        for lid in Lid.objects.filter(active_consent(), pk__in=lid_ids)
+    recent = now - RECENT
+    found = (
+        Lid.objects.filter(pk__in=lid_ids)
         .select_related("user")
         .only("pk", "naam", "digest", "user__email")
-    }
-    # Only the networks this digest is for: chosen per network, or else in the profile.
-    choices = digest_choices(leden)
+    )
+    settings_of = digest_settings(found)
+    leden = {lid.pk: lid for lid in found if settings_of[lid.pk].status == NewsletterStatus.ON}
     memberships: dict[int, dict[int, str]] = defaultdict(dict)
     elsewhere: dict[int, set[int]] = defaultdict(set)  # own networks left out of this digest
     for lid_id, netwerk_id, schil in Lidmaatschap.objects.filter(
         lid_id__in=leden, status=Lidmaatschap.Status.ACTIEF
     ).values_list("lid_id", "netwerk_id", "schil"):
-        if choices.get((lid_id, netwerk_id), leden[lid_id].digest) == frequentie:
+        if settings_of[lid_id].frequency(netwerk_id) == frequentie:
             memberships[lid_id][netwerk_id] = schil
         else:
             elsewhere[lid_id].add(netwerk_id)
@@ -178,14 +200,21 @@ def build_digests(
         ).select_related("netwerk")
     )
     reports = list(
-        Bijeenkomst.objects.filter(PUBLISHED, einde__lt=now, gewijzigd_op__gte=since)
+        Bijeenkomst.objects.filter(
+            PUBLISHED, einde__lt=now, einde__gte=recent, gewijzigd_op__gte=since
+        )
         .exclude(verslag="")
         .filter(netwerken__in=network_ids)
         .distinct()
         .only("pk", "titel", "slug", "begin", "doelgroep")
     )
     materials = list(
-        Materiaal.objects.filter(toegevoegd_op__gte=since, bijeenkomst__netwerken__in=network_ids)
+        Materiaal.objects.filter(
+            toegevoegd_op__gte=since,
+            bijeenkomst__einde__lt=now,
+            bijeenkomst__einde__gte=recent,
+            bijeenkomst__netwerken__in=network_ids,
+        )
         .filter(
             Q(bijeenkomst__programma__isnull=True) | Q(bijeenkomst__programma__gepubliceerd=True)
         )
@@ -298,7 +327,12 @@ class _DigestTemplate:
             "Precedence": "bulk",
             "Message-ID": message_id(_ID),
         }
-        context = {"lid": {"naam": _NAME}, "digest": content, "periode": periode}
+        context = {
+            "lid": {"naam": _NAME},
+            "digest": content,
+            "periode": periode,
+            "periode_tekst": period_in_words(periode),
+        }
         self.mail = render_mail("digest", {**context, "afmelden_url": _URL}, to=_ADDRESS)
         self.mail.extra_headers.update(headers)
         alternatives, self.mail.alternatives = self.mail.alternatives, []

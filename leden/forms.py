@@ -54,8 +54,7 @@ class ProfielForm(forms.ModelForm):
             "toon_organisatie",
             "toon_email",
             "herinneringen",
-            "digest",
-        ]
+        ]  # the newsletter is chosen on the mail preferences page only
 
 
 class MeedoenForm(forms.Form):

@@ -1,20 +1,126 @@
-"""A member's mail choices per network: reminders on or off, and how often the digest.
+"""A member's mail choices per network, and the one place that decides who gets the digest.
 
-The member's profile (Lid.herinneringen, Lid.digest) holds wherever no choice was made for a
-network. Reads first, then the one write.
+Reminders: the choice for a network (Mailvoorkeur) or else the profile (Lid.herinneringen).
+
+The newsletter digest (`DigestSetting`, `digest_settings`, `digest_frequency_for`): only with a
+confirmed, not withdrawn consent (DigestToestemming, double opt-in); then for each network the
+choice made there (Mailvoorkeur.nieuwsbrief) or else the default (Lid.digest, set when a
+subscription for all networks is confirmed). The digest batch, the profile, the preferences page
+and the subscription page all ask this module, so they cannot disagree. `receives_digest` is the
+same rule as a database filter, for choosing the batch's members.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from berichten.models import DigestToestemming, Mailvoorkeur
 from netwerken.models import Netwerk
 
 from .models import Lid, Lidmaatschap
+
+NEVER = Lid.Digest.NEVER
+
+
+class NewsletterStatus(StrEnum):
+    ON = "aan"  # confirmed and not withdrawn: digests go out
+    PENDING = "wacht"  # asked, the confirmation link not yet followed: nothing goes out
+    OFF = "uit"  # never asked, or withdrawn: nothing goes out
+
+
+@dataclass(frozen=True)
+class DigestSetting:
+    """Whether and how often one member gets the digest, per network."""
+
+    profiel: str  # Lid.digest: for networks without a choice of their own
+    keuzes: Mapping[int, str] = field(default_factory=dict)  # network id → own choice
+    toestemming: DigestToestemming | None = None  # the open consent record, if any
+
+    @property
+    def status(self) -> NewsletterStatus:
+        if self.toestemming is None:
+            return NewsletterStatus.OFF
+        if self.toestemming.bevestigd_op is None:
+            return NewsletterStatus.PENDING
+        return NewsletterStatus.ON
+
+    def frequency(self, netwerk_id: int) -> str:
+        """How often this network's news reaches the member: what the digest batch sends."""
+        if self.status != NewsletterStatus.ON:
+            return NEVER
+        return self.keuzes.get(netwerk_id, self.profiel)
+
+    def chosen(self, netwerk_id: int) -> str:
+        """What the pages show: `frequency`, or while waiting for the confirmation, what
+        was asked (a subscription for all networks asks one frequency for all of them)."""
+        if self.status == NewsletterStatus.PENDING:
+            asked = self.toestemming.frequentie
+            if asked in (Lid.Digest.WEEKLY, Lid.Digest.MONTHLY):
+                return asked
+            return self.keuzes.get(netwerk_id, self.profiel)
+        return self.frequency(netwerk_id)
+
+
+def active_consent() -> Q:
+    """Members with a confirmed, not withdrawn digest consent (as a filter on Lid)."""
+    return Q(
+        Exists(
+            DigestToestemming.objects.filter(
+                lid=OuterRef("pk"), bevestigd_op__isnull=False, ingetrokken_op__isnull=True
+            )
+        )
+    )
+
+
+def receives_digest(frequentie: str) -> Q:
+    """Members who get the digest of this frequency for at least one network (a filter on
+    Lid): `DigestSetting.frequency` as SQL, for choosing the members of a digest batch."""
+    choice = Mailvoorkeur.objects.filter(lid=OuterRef("lid_id"), netwerk=OuterRef("netwerk_id"))
+    networks = (
+        Lidmaatschap.objects.filter(lid=OuterRef("pk"), status=Lidmaatschap.Status.ACTIEF)
+        .annotate(keuze=Subquery(choice.values("nieuwsbrief")[:1]))
+        .filter(Q(keuze=frequentie) | Q(keuze__isnull=True, lid__digest=frequentie))
+    )
+    return active_consent() & Q(Exists(networks))
+
+
+def digest_settings(leden: Iterable[Lid]) -> dict[int, DigestSetting]:
+    """The digest setting of each of these members (two queries, however many members)."""
+    leden = list(leden)
+    ids = [lid.pk for lid in leden]
+    consents = {
+        t.lid_id: t
+        for t in DigestToestemming.objects.filter(lid_id__in=ids, ingetrokken_op__isnull=True)
+    }
+    keuzes: dict[int, dict[int, str]] = defaultdict(dict)
+    for lid_id, netwerk_id, nieuwsbrief in Mailvoorkeur.objects.filter(lid_id__in=ids).values_list(
+        "lid_id", "netwerk_id", "nieuwsbrief"
+    ):
+        keuzes[lid_id][netwerk_id] = nieuwsbrief
+    return {
+        lid.pk: DigestSetting(
+            profiel=lid.digest, keuzes=keuzes.get(lid.pk, {}), toestemming=consents.get(lid.pk)
+        )
+        for lid in leden
+    }
+
+
+def digest_setting(lid: Lid) -> DigestSetting:
+    """The member's digest setting (two queries)."""
+    return digest_settings([lid])[lid.pk]
+
+
+def digest_frequency_for(lid: Lid, netwerk: Netwerk) -> str:
+    """How often the member gets the digest for this network: "nooit" without confirmed
+    consent, else the choice made for the network, else the member's default."""
+    return digest_setting(lid).frequency(netwerk.pk)
 
 
 @dataclass(frozen=True)
@@ -23,12 +129,33 @@ class NetwerkKeuze:
 
     netwerk: Netwerk
     herinneringen: bool
-    nieuwsbrief: str
+    nieuwsbrief: str  # DigestSetting.chosen: what the pages show
     eigen_keuze: bool
 
 
-def mail_choices(lid: Lid) -> list[NetwerkKeuze]:
-    """The member's choices for each network of their active memberships (two queries)."""
+@dataclass(frozen=True)
+class MailChoices:
+    """A member's mail choices for the pages: the newsletter's status and each network's."""
+
+    digest: DigestSetting
+    netwerken: list[NetwerkKeuze]
+
+    @property
+    def status(self) -> NewsletterStatus:
+        return self.digest.status
+
+    @property
+    def toestemming(self) -> DigestToestemming | None:
+        return self.digest.toestemming
+
+    @property
+    def ontvangen(self) -> list[NetwerkKeuze]:
+        """The networks whose news the member gets (or asked for, while confirming)."""
+        return [k for k in self.netwerken if k.nieuwsbrief != NEVER]
+
+
+def mail_choices(lid: Lid) -> MailChoices:
+    """The member's choices for each network of their active memberships (four queries)."""
     netwerken = [
         m.netwerk
         for m in Lidmaatschap.objects.filter(lid=lid, status=Lidmaatschap.Status.ACTIEF)
@@ -36,22 +163,19 @@ def mail_choices(lid: Lid) -> list[NetwerkKeuze]:
         .order_by("netwerk__naam")
     ]
     eigen = {v.netwerk_id: v for v in Mailvoorkeur.objects.filter(lid=lid)}
-    return [
-        NetwerkKeuze(
-            netwerk=n,
-            herinneringen=eigen[n.pk].herinneringen if n.pk in eigen else lid.herinneringen,
-            nieuwsbrief=eigen[n.pk].nieuwsbrief if n.pk in eigen else lid.digest,
-            eigen_keuze=n.pk in eigen,
-        )
-        for n in netwerken
-    ]
-
-
-def has_digest_consent(lid: Lid) -> bool:
-    """Whether the member confirmed the digest (double opt-in) and has not withdrawn since."""
-    return DigestToestemming.objects.filter(
-        lid=lid, bevestigd_op__isnull=False, ingetrokken_op__isnull=True
-    ).exists()
+    setting = digest_setting(lid)
+    return MailChoices(
+        digest=setting,
+        netwerken=[
+            NetwerkKeuze(
+                netwerk=n,
+                herinneringen=eigen[n.pk].herinneringen if n.pk in eigen else lid.herinneringen,
+                nieuwsbrief=setting.chosen(n.pk),
+                eigen_keuze=n.pk in eigen,
+            )
+            for n in netwerken
+        ],
+    )
 
 
 def reminder_choices(leden: Iterable[Lid], netwerk_ids: Collection[int]) -> set[int]:
@@ -73,16 +197,6 @@ def reminder_choices(leden: Iterable[Lid], netwerk_ids: Collection[int]) -> set[
         lid.pk
         for lid in leden
         if any(choices.get((lid.pk, n), lid.herinneringen) for n in netwerk_ids)
-    }
-
-
-def digest_choices(lid_ids: Collection[int]) -> dict[tuple[int, int], str]:
-    """(member id, network id) → digest frequency, for the networks where it differs (one query)."""
-    return {
-        (lid_id, netwerk_id): nieuwsbrief
-        for lid_id, netwerk_id, nieuwsbrief in Mailvoorkeur.objects.filter(
-            lid__in=lid_ids
-        ).values_list("lid_id", "netwerk_id", "nieuwsbrief")
     }
 
 
@@ -115,7 +229,8 @@ def mail_preferences_save(*, lid: Lid, keuzes: Mapping[int, tuple[bool, str]]) -
     """Save a member's choices per network: {network id: (reminders on, digest frequency)}.
 
     Only networks of the member's active memberships. A choice equal to the profile's leaves no
-    row, so a later change in the profile still reaches that network.
+    row, so a later change of the default still reaches that network. Whether a digest goes
+    out at all is the consent's business (see `digest_consent.digest_preferences_save`).
     """
     actief = set(
         Lidmaatschap.objects.filter(
@@ -135,3 +250,15 @@ def mail_preferences_save(*, lid: Lid, keuzes: Mapping[int, tuple[bool, str]]) -
             netwerk_id=netwerk_id,
             defaults={"herinneringen": herinneringen, "nieuwsbrief": nieuwsbrief},
         )
+
+
+def digest_everywhere(*, lid_id: int, frequentie: str) -> None:
+    """Make `frequentie` the member's digest frequency for all networks: the default, and no
+    network choosing otherwise (rows left only for a reminder choice). Call inside a
+    transaction; used when a subscription for all networks is confirmed and on unsubscribing.
+    """
+    Lid.objects.filter(pk=lid_id).update(digest=frequentie)
+    herinneringen = Lid.objects.values_list("herinneringen", flat=True).get(pk=lid_id)
+    rows = Mailvoorkeur.objects.filter(lid_id=lid_id)
+    rows.filter(herinneringen=herinneringen).delete()
+    rows.exclude(nieuwsbrief=frequentie).update(nieuwsbrief=frequentie, gewijzigd_op=timezone.now())

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -19,12 +20,14 @@ from berichten.models import Mailvoorkeur
 from portal.headers import personal_data
 
 from . import digest_consent, mail_preferences
+from .digest_consent import PreferencesSaved
+from .mail_preferences import NewsletterStatus
 from .models import Lid
 
 
 class DigestForm(forms.Form):
     frequentie = forms.ChoiceField(
-        label=_("How often"),
+        label=_("How often, for all your networks"),
         choices=[(Lid.Digest.WEEKLY, _("weekly")), (Lid.Digest.MONTHLY, _("monthly"))],
         widget=forms.RadioSelect,
         initial=Lid.Digest.WEEKLY,
@@ -40,6 +43,24 @@ def _get_lid_for_user(request: HttpRequest) -> Lid:
     return lid
 
 
+def _newsletter_context(lid: Lid) -> dict:
+    """What every page about the newsletter shows: the one setting (mail_preferences)."""
+    choices = mail_preferences.mail_choices(lid)
+    toestemming = choices.toestemming
+    afmelden_url = ""
+    if choices.status == NewsletterStatus.ON:
+        token = digest_consent.unsubscribe_token(toestemming.sleutel)
+        afmelden_url = reverse("berichten:afmelden", kwargs={"token": token})
+    return {
+        "lid": lid,
+        "keuzes": choices,
+        "nieuwsbrief_status": choices.status,
+        "toestemming": toestemming,
+        "afmelden_url": afmelden_url,
+        "toestemming_tekst": digest_consent.CONSENT_TEXT,
+    }
+
+
 class NetwerkVoorkeurForm(forms.Form):
     """The choices for one network; the page shows one per active membership."""
 
@@ -52,9 +73,9 @@ class NetwerkVoorkeurForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def mail_preferences_view(request: HttpRequest) -> HttpResponse:
-    """Reminders and digest per network; the profile's choice is the default."""
+    """Reminders and digest per network: the one place where the newsletter is chosen."""
     lid = _get_lid_for_user(request)
-    keuzes = mail_preferences.mail_choices(lid)
+    context = _newsletter_context(lid)
     forms_ = [
         (
             keuze,
@@ -64,28 +85,35 @@ def mail_preferences_view(request: HttpRequest) -> HttpResponse:
                 initial={"herinneringen": keuze.herinneringen, "nieuwsbrief": keuze.nieuwsbrief},
             ),
         )
-        for keuze in keuzes
+        for keuze in context["keuzes"].netwerken
     ]
     valid = [form.is_valid() for _keuze, form in forms_]  # every form, so each shows its errors
     if request.method == "POST" and all(valid):
         chosen = {keuze.netwerk.pk: form.cleaned_data for keuze, form in forms_}
-        mail_preferences.mail_preferences_save(
+        outcome = digest_consent.digest_preferences_save(
             lid=lid,
             keuzes={pk: (c["herinneringen"], c["nieuwsbrief"]) for pk, c in chosen.items()},
+            via="portal: mailvoorkeuren",
         )
         messages.success(request, _("Your mail preferences have been saved."))
+        if outcome == PreferencesSaved.CONFIRM:
+            messages.info(
+                request,
+                _(
+                    "Check your mailbox: click the link we sent you to confirm the newsletter. "
+                    "Until then you receive no newsletter."
+                ),
+            )
+        elif outcome == PreferencesSaved.STOPPED:
+            messages.info(request, _("You are unsubscribed from the newsletter."))
         return redirect("berichten:voorkeuren")
-    context = {
-        "lid": lid,
-        "forms": forms_,
-        "digest_actief": mail_preferences.has_digest_consent(lid),
-    }
-    return render(request, "berichten/voorkeuren.html", context)
+    return render(request, "berichten/voorkeuren.html", {**context, "forms": forms_})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def digest_request_view(request: HttpRequest) -> HttpResponse:
+    """Subscribe for all networks at once (double opt-in), or see what you receive now."""
     lid = _get_lid_for_user(request)
     form = DigestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +122,9 @@ def digest_request_view(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Check your mailbox: click the link to confirm."))
         return redirect("berichten:digest_aanvragen")
-    return render(request, "berichten/digest_aanvragen.html", {"form": form, "lid": lid})
+    return render(
+        request, "berichten/digest_aanvragen.html", {**_newsletter_context(lid), "form": form}
+    )
 
 
 @personal_data

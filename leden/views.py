@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from netwerken.models import Netwerk
 from portal.uploads import serve_private_file
 
-from . import photos, privacy, services
+from . import mail_preferences, photos, privacy, services
 from .forms import MeedoenForm, ProfielForm
 from .models import Lid, Lidmaatschap
 from .permissions import can_see_member
@@ -42,7 +42,17 @@ def profile(request: HttpRequest) -> HttpResponse:
     feed_url = (
         request.build_absolute_uri(f"/agenda/{lid.agenda_token}.ics") if lid.agenda_token else ""
     )
-    context = {"form": form, "lid": lid, "memberships": memberships, "feed_url": feed_url}
+    # The newsletter as the one setting has it; it is chosen on the mail preferences page.
+    keuzes = mail_preferences.mail_choices(lid)
+    context = {
+        "form": form,
+        "lid": lid,
+        "memberships": memberships,
+        "feed_url": feed_url,
+        "keuzes": keuzes,
+        "nieuwsbrief_status": keuzes.status,
+        "toestemming": keuzes.toestemming,
+    }
     return render(request, "leden/profiel.html", context)
 
 
