@@ -75,9 +75,9 @@ def _period_start(periode: str) -> tuple[str, datetime, datetime]:
         monday = date.fromisocalendar(int(year), int(week), 1)
         start = datetime.combine(monday, time(0), TZ)
         return Lid.Digest.WEEKLY, start, start - timedelta(days=7)
-    year, month = (int(part) for part in periode.split("-"))
-    start = datetime.combine(date(year, month, 1), time(0), TZ)
-    previous = date(year - 1, 12, 1) if month == 1 else date(year, month - 1, 1)
+    y, m = (int(part) for part in periode.split("-"))
+    start = datetime.combine(date(y, m, 1), time(0), TZ)
+    previous = date(y - 1, 12, 1) if m == 1 else date(y, m - 1, 1)
     return Lid.Digest.MONTHLY, start, datetime.combine(previous, time(0), TZ)
 
 
@@ -337,9 +337,10 @@ class _DigestTemplate:
         self.mail.extra_headers.update(headers)
         alternatives, self.mail.alternatives = self.mail.alternatives, []
         for html, mimetype in alternatives:
-            html = html.replace(_NAME, _NAME_HTML).replace(_URL, _URL_HTML)
+            html = str(html).replace(_NAME, _NAME_HTML).replace(_URL, _URL_HTML)
             self.mail.attach_alternative(html, mimetype)
-        encoded = self.mail.message().as_bytes(linesep="\r\n")
+        # The stubs lack as_bytes()'s policy keyword, which Django's SafeMIME classes take.
+        encoded = self.mail.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
         # Markers survive only in plain 7bit/8bit parts; 7bit parts cannot take a non-ASCII name.
         self.raw_parts = None
         if not re.search(rb"Content-Transfer-Encoding: (quoted-printable|base64)", encoded):
@@ -371,14 +372,14 @@ class _DigestTemplate:
             return _MARKERS.sub(lambda m: values[m[0]], text)
 
         message = EmailMultiAlternatives(
-            subject=self.mail.subject,
-            body=fill(self.mail.body),
+            subject=str(self.mail.subject),
+            body=fill(str(self.mail.body)),
             from_email=self.mail.from_email,
             to=[email],
             headers={name: fill(value) for name, value in self.mail.extra_headers.items()},
         )
         for content, mimetype in self.mail.alternatives:
-            message.attach_alternative(fill(content), mimetype)
+            message.attach_alternative(fill(str(content)), mimetype)
         return message
 
 
@@ -393,5 +394,7 @@ class _RawMail:
     extra_headers: dict[str, str] = field(default_factory=dict)  # its Message-ID is in raw
 
     def send(self, fail_silently: bool = False) -> int:
+        # `deliver` opened the backend's connection before handing it over.
+        assert self.connection is not None and self.connection.connection is not None
         self.connection.connection.sendmail(self.from_email, [self.to], self.raw)
         return 1

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
@@ -60,7 +61,7 @@ class DigestSetting:
     def chosen(self, netwerk_id: int) -> str:
         """What the pages show: `frequency`, or while waiting for the confirmation, what
         was asked (a subscription for all networks asks one frequency for all of them)."""
-        if self.status == NewsletterStatus.PENDING:
+        if self.status == NewsletterStatus.PENDING and self.toestemming is not None:
             asked = self.toestemming.frequentie
             if asked in (Lid.Digest.WEEKLY, Lid.Digest.MONTHLY):
                 return asked
@@ -200,7 +201,7 @@ def reminder_choices(leden: Iterable[Lid], netwerk_ids: Collection[int]) -> set[
     }
 
 
-def mail_data_of(lid: Lid) -> dict[str, list[dict]]:
+def mail_data_of(lid: Lid) -> dict[str, list[Any]]:
     """The member's digest consents and mail choices, for the privacy download (two queries)."""
     return {
         "nieuwsbrief_toestemmingen": list(

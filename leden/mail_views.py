@@ -37,7 +37,7 @@ class DigestForm(forms.Form):
 
 def _get_lid_for_user(request: HttpRequest) -> Lid:
     """The logged-in user's member profile; staff accounts without one get a 404."""
-    lid = Lid.objects.filter(user=request.user).first()
+    lid = Lid.objects.filter(user=request.user).first() if request.user.is_authenticated else None
     if lid is None:
         raise Http404
     return lid
@@ -48,7 +48,7 @@ def _newsletter_context(lid: Lid) -> dict:
     choices = mail_preferences.mail_choices(lid)
     toestemming = choices.toestemming
     afmelden_url = ""
-    if choices.status == NewsletterStatus.ON:
+    if choices.status == NewsletterStatus.ON and toestemming is not None:
         token = digest_consent.unsubscribe_token(toestemming.sleutel)
         afmelden_url = reverse("berichten:afmelden", kwargs={"token": token})
     return {

@@ -36,7 +36,7 @@ def active_network_ids(user: User, *, schil: str | None = None) -> QuerySet:
 # --- Members' personal data (names, photos) ---
 
 
-def can_see_member(user: User, lid: Lid) -> bool:
+def can_see_member(user: Viewer, lid: Lid) -> bool:
     """The fellow-members rule for one member: the member themselves, staff, and the active
     members and coordinators of a network in which `lid` is an active member."""
     if not (user.is_authenticated and user.is_active):

@@ -1,10 +1,12 @@
 import json
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +16,7 @@ from portal.uploads import serve_private_file
 
 from . import mail_preferences, photos, privacy, services
 from .forms import MeedoenForm, ProfielForm
-from .models import Lid, Lidmaatschap
+from .models import Lid, Lidmaatschap, User
 from .permissions import can_see_member
 from .selectors import lid_for_user
 
@@ -59,12 +61,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 PHOTO_FIELDS = ("pk", "user_id", "foto")
 
 
-def photo(request: HttpRequest, pk: int) -> HttpResponse:
+def photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A member's photo, for whoever may see the member's name (else 404, as if none)."""
     return _photo_response(request, get_object_or_404(Lid.objects.only(*PHOTO_FIELDS), pk=pk))
 
 
-def photo_file(request: HttpRequest, name: str) -> HttpResponse:
+def photo_file(request: HttpRequest, name: str) -> HttpResponseBase:
     """The same photo by its stored name: the URL the photo field itself gives (the admin's)."""
     lid = Lid.objects.only(*PHOTO_FIELDS).filter(foto=name).first()
     if lid is None:
@@ -72,7 +74,7 @@ def photo_file(request: HttpRequest, name: str) -> HttpResponse:
     return _photo_response(request, lid)
 
 
-def _photo_response(request: HttpRequest, lid: Lid) -> HttpResponse:
+def _photo_response(request: HttpRequest, lid: Lid) -> HttpResponseBase:
     # The access check runs whether or not there is a photo: a hidden photo and no photo
     # answer the same 404 after the same work, so the time does not tell them apart.
     visible = can_see_member(request.user, lid)
@@ -145,7 +147,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("bevestig") == "ja":
-        user = request.user
+        user = cast(User, request.user)  # login_required
         logout(request)
         privacy.account_delete(user=user)
         messages.success(request, _("Your account and personal data have been deleted."))
