@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "leden",
     "netwerken",
     "bijeenkomsten",
+    "themas",
     "berichten",
     "demo",
 ]
