@@ -51,7 +51,7 @@ class ThemarondeAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin)
     @admin.display(description=_("result (approvals = attendance forecast)"))
     def uitslag(self, obj: Themaronde) -> str:
         if obj.pk is None or not obj.results_public:
-            return _("Counts appear once the round is closed.")
+            return str(_("Counts appear once the round is closed."))
         rows = (
             obj.voorstellen.filter(samengevoegd_in__isnull=True)
             .annotate(n=Count("stemmen"))

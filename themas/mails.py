@@ -94,6 +94,7 @@ def queue_proposal_merged(voorstel_id: int) -> list[int]:
         "ronde__netwerk", "indiener__user", "samengevoegd_in__indiener__user"
     ).get(pk=voorstel_id)
     into = voorstel.samengevoegd_in
+    assert into is not None, "queued by proposal_merge, after the merge"
     proposers = {p.pk: p for p in (voorstel.indiener, into.indiener) if p and p.user.is_active}
     return queue_mails(
         kind="themavoorstel_samengevoegd",

@@ -105,7 +105,7 @@ class Themaronde(models.Model):
         return RondeStatus.TELLEN
 
     def status_display(self) -> str:
-        return RondeStatus(self.status()).label
+        return str(RondeStatus(self.status()).label)
 
     @property
     def results_public(self) -> bool:

@@ -13,18 +13,20 @@ from leden.permissions import active_network_ids
 from netwerken.permissions import coordinated_network_ids, is_portal_staff
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from leden.models import User
     from netwerken.models import Netwerk
 
 
-def can_take_part(user: User, netwerk: Netwerk) -> bool:
+def can_take_part(user: User | AnonymousUser, netwerk: Netwerk) -> bool:
     """Propose, support, vote: the network's active members (core and involved)."""
     if not (user.is_authenticated and user.is_active):
         return False
     return active_network_ids(user).filter(netwerk_id=netwerk.pk).exists()
 
 
-def can_steer(user: User, netwerk: Netwerk) -> bool:
+def can_steer(user: User | AnonymousUser, netwerk: Netwerk) -> bool:
     """Open, merge, close: the network's coordinators and umbrella staff."""
     if not (user.is_authenticated and user.is_active):
         return False
@@ -33,5 +35,5 @@ def can_steer(user: User, netwerk: Netwerk) -> bool:
     return coordinated_network_ids(user).filter(pk=netwerk.pk).exists()
 
 
-def can_view_rounds(user: User, netwerk: Netwerk) -> bool:
+def can_view_rounds(user: User | AnonymousUser, netwerk: Netwerk) -> bool:
     return can_take_part(user, netwerk) or can_steer(user, netwerk)

@@ -50,6 +50,6 @@ def round_for_page(ronde: Themaronde, lid: Lid | None) -> RoundView:
         )
     if ronde.results_public:
         view.gekozen = sorted(
-            (v for v in view.voorstellen if v.gekozen_als), key=lambda v: v.gekozen_als
+            (v for v in view.voorstellen if v.gekozen_als), key=lambda v: v.gekozen_als or 0
         )
     return view

@@ -129,6 +129,12 @@ def proposal_merge(*, voorstel: Themavoorstel, into: Themavoorstel) -> Themavoor
     return into
 
 
+def _lock_ballot(ronde: Themaronde, lid: Lid) -> Stembiljet:
+    """The member's ballot row, made if missing, locked until the transaction ends."""
+    biljet, _created = Stembiljet.objects.get_or_create(ronde=ronde, lid=lid)
+    return Stembiljet.objects.select_for_update().get(pk=biljet.pk)
+
+
 @transaction.atomic
 def ballot_save(
     *, ronde: Themaronde, lid: Lid, voorstel_ids: Collection[int], now: datetime | None = None
@@ -150,8 +156,7 @@ def ballot_save(
     )
     if valid != wanted:
         raise ValidationError(_("Choose from this round's themes."))
-    biljet, _created = Stembiljet.objects.get_or_create(ronde=ronde, lid=lid)
-    biljet = Stembiljet.objects.select_for_update().get(pk=biljet.pk)
+    biljet = _lock_ballot(ronde, lid)
     biljet.stemmen.all().delete()
     Stem.objects.bulk_create(Stem(biljet=biljet, voorstel_id=pk) for pk in sorted(wanted))
     biljet.bijgewerkt_op = now or timezone.now()

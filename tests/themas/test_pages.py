@@ -185,3 +185,14 @@ def test_the_admin_lists_take_the_same_queries_for_5_and_50_proposals(
             )
         )
     assert counts[0] == counts[1], counts
+
+
+def test_a_member_finds_the_rounds_from_the_network_page(client, kern_twente, twente):
+    rondes = reverse("themas:rondes", kwargs={"slug": "twente"})
+    assert (
+        rondes
+        not in client.get(reverse("netwerken:detail", kwargs={"slug": "twente"})).content.decode()
+    )
+    client.force_login(kern_twente)
+    page = client.get(reverse("netwerken:detail", kwargs={"slug": "twente"})).content.decode()
+    assert rondes in page
