@@ -6,6 +6,7 @@ production must set. `.env.example` lists every variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "leden",
     "netwerken",
     "bijeenkomsten",
+    "themas",
     "berichten",
     "demo",
 ]
@@ -262,6 +264,8 @@ BERICHTEN_HERINNERINGEN = {
 }
 BERICHTEN_DIGEST_WEEKDAY = env_int("BERICHTEN_DIGEST_WEEKDAY", 0)  # 0 = Monday
 BERICHTEN_DIGEST_HOUR = env_int("BERICHTEN_DIGEST_HOUR", 7)  # Europe/Amsterdam
+# Members who have not voted in a theme round are reminded this long before voting closes.
+THEMAS_REMINDER_BEFORE = timedelta(days=2)
 # Periodic jobs find what is due in the database; nothing is queued days ahead.
 from celery.schedules import crontab  # noqa: E402 (kept next to the schedule it serves)
 
@@ -270,6 +274,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bijeenkomsten.tasks.send_due_reminders",
         "schedule": 300.0,
     },
+    # Theme rounds: the voting reminder two days before, and the close with its result.
+    "themas-rondes": {"task": "themas.tasks.run_theme_rounds", "schedule": 900.0},
     "berichten-blijven-hangen": {"task": "berichten.tasks.retry_stale_mails", "schedule": 600.0},
     # The digest morning: later runs only send what an earlier run missed.
     "berichten-nieuwsbrief": {

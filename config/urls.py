@@ -57,6 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("leden/", include("leden.urls")),
+    path("netwerken/<slug:slug>/themas/", include("themas.urls")),
     path("netwerken/", include((bijeenkomsten_urls.network_urlpatterns, "netwerken"))),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("leden.mail_urls")),

@@ -30,6 +30,9 @@ from bijeenkomsten.models import (
 from leden.models import Lid, Lidmaatschap, User
 from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 from portal import pagecache
+from themas import services as theme_services
+from themas.models import Stem, Stembiljet, Steun, Themaronde, Themavoorstel
+from themas.selection import seq_pav
 
 TZ = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "regionet-demo-2026"  # documented in the README; demo accounts only
@@ -800,6 +803,7 @@ def load_demo(today: date | None = None) -> None:
         _load_meeting(networks, **meeting)
     _load_programmes(networks, today)
     _register_demo_members(networks)
+    _load_theme_rounds(networks, today)
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 
@@ -1963,3 +1967,157 @@ def load_scale(n: int, *, today: date | None = None, log=print) -> None:
             Aanmelding.objects.bulk_create(rows, ignore_conflicts=True)
             rows = []
     Aanmelding.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+# --- Theme rounds (themas) ---------------------------------------------------------------
+# Twente votes now on the themes of its next half-year (the seeds' "gezamenlijk gekozen
+# thema's"); Rotterdam's round for this half-year is closed and shows its result. Rows are
+# written directly (no mails from a demo); the result comes from the real selection rule.
+
+THEMA_RONDES = {
+    "twente": [
+        (
+            "Het Nieuwe Werken en zijn spanningen",
+            "Flexplekken, thuiswerken en hybride teams: wat doet het met collegiale "
+            "afstemming en met de bereikbaarheid voor bewoners?",
+            "themabijeenkomst",
+        ),
+        (
+            "De BPSW en politieke invloed",
+            "Hoe brengen we wat we in de wijk zien bij raadsleden? Een avond met "
+            "Twentse politici over beleid en praktijk.",
+            "sociaal_cafe",
+        ),
+        (
+            "De herziene meldcode",
+            "Het afwegingskader na de herziening: wat verandert er voor ons, en waar "
+            "lopen collega's tegenaan?",
+            "casuistiek",
+        ),
+        (
+            "Wijkteams in de Twentse steden",
+            "Enschede, Hengelo en Almelo organiseren hun wijkteams verschillend: wat "
+            "kunnen we van elkaar leren?",
+            "themabijeenkomst",
+        ),
+        (
+            "Ethiek en privacy",
+            "Wat mag je delen met de huisarts, de school of de wijkagent? Dilemma's uit "
+            "de praktijk besproken.",
+            "casuistiek",
+        ),
+    ],
+    "rotterdam": [
+        (
+            "Armoede en schulden op Zuid",
+            "Vroegsignalering werkt alleen als we elkaar weten te vinden.",
+            "themabijeenkomst",
+        ),
+        (
+            "Samenwerken met informele zorg",
+            "Vrijwilligers en mantelzorgers als partners, niet als sluitpost.",
+            "themabijeenkomst",
+        ),
+        (
+            "Registratiedruk",
+            "Minder schrijven, meer bewoners zien: wat kan er weg?",
+            "sociaal_cafe",
+        ),
+        (
+            "Morele stress in het sociaal domein",
+            "Als wat je moet doen schuurt met wat je wilt doen.",
+            "casuistiek",
+        ),
+        (
+            "Jongeren en kansengelijkheid",
+            "Wat werkt voor jongeren tussen school en werk?",
+            "themabijeenkomst",
+        ),
+    ],
+}
+
+
+def _load_theme_round(
+    netwerk: Netwerk,
+    *,
+    jaar: int,
+    helft: int,
+    voorstellen_tot: datetime,
+    stemmen_tot: datetime,
+    closed: bool,
+) -> None:
+    ronde, _ = Themaronde.objects.update_or_create(
+        netwerk=netwerk,
+        jaar=jaar,
+        helft=helft,
+        defaults={
+            "voorstellen_tot": voorstellen_tot,
+            "stemmen_tot": stemmen_tot,
+            "max_stemmen": 3,
+            "aantal_themas": 3,
+            "geopend_op": voorstellen_tot - timedelta(days=21),
+        },
+    )
+    leden = list(
+        Lid.objects.filter(
+            lidmaatschappen__netwerk=netwerk, lidmaatschappen__status="actief"
+        ).order_by("pk")
+    )
+    rng = random.Random(f"themas-{netwerk.slug}-{jaar}-{helft}")
+    proposals = []
+    for i, (titel, waarom, vorm) in enumerate(THEMA_RONDES[netwerk.slug]):
+        voorstel, _ = Themavoorstel.objects.update_or_create(
+            ronde=ronde,
+            titel=titel,
+            defaults={
+                "waarom": waarom,
+                "vorm": vorm,
+                "indiener": leden[i % len(leden)] if leden else None,
+            },
+        )
+        proposals.append(voorstel)
+    Steun.objects.bulk_create(
+        [
+            Steun(voorstel=v, lid=lid)
+            for v in proposals
+            for lid in rng.sample(leden, k=min(len(leden), rng.randint(2, 6)))
+        ],
+        ignore_conflicts=True,
+    )
+    # Popularity differs per theme, as it would: the first themes draw more approvals.
+    weights = [len(proposals) - i for i in range(len(proposals))]
+    for lid in leden[: max(len(leden) * 2 // 3, 1)]:
+        biljet, created = Stembiljet.objects.get_or_create(ronde=ronde, lid=lid)
+        if not created:
+            continue
+        picks = {v.pk for v in rng.choices(proposals, weights=weights, k=3)}
+        Stem.objects.bulk_create([Stem(biljet=biljet, voorstel_id=pk) for pk in picks])
+    if closed and ronde.gesloten_op is None:
+        chosen = seq_pav(theme_services.round_ballots(ronde), ronde.aantal_themas)
+        for place, pk in enumerate(chosen, start=1):
+            Themavoorstel.objects.filter(pk=pk).update(gekozen_als=place)
+        Themaronde.objects.filter(pk=ronde.pk).update(gesloten_op=stemmen_tot)
+
+
+def _load_theme_rounds(networks: dict[str, Netwerk], today: date) -> None:
+    now = timezone.now()
+    jaar, helft = _half_year(today)
+    next_jaar, next_helft = (jaar, 2) if helft == 1 else (jaar + 1, 1)
+    if "twente" in networks:
+        _load_theme_round(
+            networks["twente"],
+            jaar=next_jaar,
+            helft=next_helft,
+            voorstellen_tot=now - timedelta(days=2),
+            stemmen_tot=now + timedelta(days=12),
+            closed=False,
+        )
+    if "rotterdam" in networks:
+        _load_theme_round(
+            networks["rotterdam"],
+            jaar=jaar,
+            helft=helft,
+            voorstellen_tot=now - timedelta(days=60),
+            stemmen_tot=now - timedelta(days=45),
+            closed=True,
+        )

@@ -19,6 +19,9 @@ from leden import services as leden_services
 from tests import factories, mailfixtures
 from tests.berichten.test_mail import consent, next_monday_morning
 from tests.mailfixtures import html_part, text_part
+from tests.themas.conftest import open_round, propose, start_voting
+from themas import services as theme_services
+from themas import tasks as theme_tasks
 
 pytestmark = pytest.mark.django_db
 # Every kind of mail: one per template in templates/emails, and allauth's account mails.
@@ -120,6 +123,14 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
     leaving = factories.LidmaatschapFactory(netwerk=twente, schil="kern").lid
     with capture(execute=True):
         leden_privacy.account_delete(user=leaving.user)  # lid_vertrokken, to coordinators
+    with capture(execute=True):  # themaronde_geopend, themavoorstel_samengevoegd
+        ronde = open_round(twente)
+        dup, keep = propose(ronde, ["Meldcode", "De herziene meldcode"])
+        theme_services.proposal_merge(voorstel=dup, into=keep)
+    start_voting(ronde, days_left=1)
+    with capture(execute=True):
+        theme_tasks.run_rounds()  # themaronde_stemherinnering
+        theme_tasks.run_rounds(now=ronde.stemmen_tot)  # themaronde_uitslag
     with capture(execute=True):  # account: allauth's mail through the outbox
         from django.test import Client
 

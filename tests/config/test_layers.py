@@ -13,7 +13,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT = ("config", "demo", "netwerken", "leden", "bijeenkomsten", "berichten", "portal")
+PROJECT = (
+    "config",
+    "demo",
+    "netwerken",
+    "leden",
+    "bijeenkomsten",
+    "themas",
+    "berichten",
+    "portal",
+)
 
 # Function-local imports that must stay, with the reason. Keep this short.
 ALLOWED: dict[tuple[str, str], str] = {}

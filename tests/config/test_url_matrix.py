@@ -61,6 +61,7 @@ DRAFT_TWENTE = roles(404, 404, 404, 404, 200, 200, 404, 404)  # coordinators, st
 FELLOWS_TWENTE = roles(404, 404, 200, 200, 200, 200, 200, 404)
 EXPORTERS = roles(LOGIN, 403, 403, 403, 200, 200, TOTP, TOTP)
 HIDDEN = everyone(404)
+ROUNDS_TWENTE = roles(LOGIN, 404, 200, 200, 200, 200, 200, 404)
 
 
 @dataclass
@@ -123,6 +124,10 @@ CASES = [
     Case("netwerken:ics", "open meetings feed", OPEN, lambda w: ["twente"]),
     Case("netwerken:programma", "published", OPEN, lambda w: ["twente", 2027, 1]),
     Case("netwerken:programma", "draft", DRAFT_TWENTE, lambda w: ["twente", 2027, 2]),
+    # themas: a network's members (both tiers), its coordinators and staff
+    Case("themas:rondes", "Twente's rounds", ROUNDS_TWENTE, lambda w: ["twente"]),
+    Case("themas:ronde", "Twente's round", ROUNDS_TWENTE, lambda w: ["twente", 2028, 2]),
+    Case("themas:ronde", "no such round", roles(LOGIN, *[404] * 7), lambda w: ["twente", 2029, 1]),
     # bijeenkomsten: one row per audience, page and .ics alike
     Case("bijeenkomsten:archief", "archive", OPEN),
     Case("bijeenkomsten:gast_afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
@@ -210,6 +215,8 @@ COORDINATOR_ADMIN = {
     "bijeenkomsten.materiaal": "vacd",
     "leden.lidmaatschap": "vc",
     "leden.lid": "v",
+    "themas.themaronde": "vac",
+    "themas.themavoorstel": "vc",
 }
 
 

@@ -10,14 +10,17 @@ here, with rows in its inlines, as well as add pages (whose required selects are
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bijeenkomsten.models import Materiaal
 from tests import factories
 from tests.conftest import check_accessibility
+from themas.models import Themaronde, Themavoorstel
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,7 +53,32 @@ def _network(twente) -> str:
     return reverse("admin:netwerken_netwerk_change", args=[twente.pk])
 
 
+def _theme_round(twente) -> str:
+    now = timezone.now()
+    ronde = Themaronde.objects.create(
+        netwerk=twente,
+        jaar=2027,
+        helft=1,
+        voorstellen_tot=now - timedelta(days=20),
+        stemmen_tot=now - timedelta(days=10),
+        gesloten_op=now,
+    )
+    Themavoorstel.objects.create(
+        ronde=ronde, titel="Ethiek en privacy", waarom="AVG", gekozen_als=1
+    )
+    return reverse("admin:themas_themaronde_change", args=[ronde.pk])
+
+
+def _theme_proposal(twente) -> str:
+    _theme_round(twente)
+    voorstel = Themavoorstel.objects.get()
+    return reverse("admin:themas_themavoorstel_change", args=[voorstel.pk])
+
+
 PAGES: dict[str, Callable[..., str]] = {
+    "themaronde-wijzigen": _theme_round,
+    "themaronde-toevoegen": lambda twente: reverse("admin:themas_themaronde_add"),
+    "themavoorstel-wijzigen": _theme_proposal,
     "programma-wijzigen": _programme,
     "bijeenkomst-wijzigen": _meeting,
     "lid-wijzigen": _member,

@@ -20,6 +20,7 @@ from tests import factories
 from tests.accountfixtures import give_totp
 from tests.leden.test_accounts_photo import jpeg_with_gps
 from tests.portal.test_uploads import pdf_bytes
+from themas.models import Themaronde, Themavoorstel
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,23 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
         nieuwsbrief="maandelijks",
         gewijzigd_op=timezone.now(),
     )
+    ronde = Themaronde.objects.create(
+        netwerk=netwerk,
+        jaar=2028,
+        helft=2,
+        voorstellen_tot=begin - timedelta(days=40),
+        stemmen_tot=begin - timedelta(days=20),
+        gesloten_op=begin - timedelta(days=20),
+    )
+    voorstel = Themavoorstel.objects.create(
+        ronde=ronde, titel="Thema", waarom="Waarom", vorm="casuistiek", indiener=lid, gekozen_als=1
+    )
+    Themavoorstel.objects.create(
+        ronde=ronde, titel="Dubbel thema", waarom="Waarom", indiener=lid, samengevoegd_in=voorstel
+    )
     return {
+        "themas.themaronde": ronde,
+        "themas.themavoorstel": voorstel,
         "netwerken.netwerk": netwerk,
         "netwerken.partnerorganisatie": partner,
         "bijeenkomsten.halfjaarprogramma": programma,

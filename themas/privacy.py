@@ -1,0 +1,68 @@
+"""What theme rounds hold on a member (proposals, support, ballots), registered with
+`leden.privacy` so the data download and account erasure cover it. Imported at start-up by
+portal's autodiscovery."""
+
+from __future__ import annotations
+
+from leden import privacy
+from leden.models import Lid, Lidmaatschap, User
+
+from .models import Stem, Stembiljet, Steun, Themavoorstel
+
+
+def _collect(lid: Lid) -> list[dict]:
+    """Their own proposals, support and approvals: theirs to see, nobody else's."""
+    rows: list[dict] = []
+    for titel, netwerk, jaar, helft in Themavoorstel.objects.filter(indiener=lid).values_list(
+        "titel", "ronde__netwerk__naam", "ronde__jaar", "ronde__helft"
+    ):
+        rows.append({"soort": "voorstel", "titel": titel, "ronde": f"{netwerk} {helft}/{jaar}"})
+    for titel, netwerk, jaar, helft in Steun.objects.filter(lid=lid).values_list(
+        "voorstel__titel",
+        "voorstel__ronde__netwerk__naam",
+        "voorstel__ronde__jaar",
+        "voorstel__ronde__helft",
+    ):
+        rows.append({"soort": "steun", "titel": titel, "ronde": f"{netwerk} {helft}/{jaar}"})
+    for titel, netwerk, jaar, helft in Stem.objects.filter(biljet__lid=lid).values_list(
+        "voorstel__titel",
+        "biljet__ronde__netwerk__naam",
+        "biljet__ronde__jaar",
+        "biljet__ronde__helft",
+    ):
+        rows.append({"soort": "stem", "titel": titel, "ronde": f"{netwerk} {helft}/{jaar}"})
+    return rows
+
+
+def _logged_objects(lid: Lid) -> dict:
+    return {}  # the admin names proposals by their title, never by the proposer
+
+
+def _erase(user: User, lid: Lid | None) -> None:
+    """Proposals stay, without their proposer; support and ballots go with the profile
+    (their foreign keys cascade)."""
+    if lid is not None:
+        Themavoorstel.objects.filter(indiener=lid).update(indiener=None)
+
+
+def _narrowed(lid: Lid) -> None:
+    """A member who left a network takes no further part in its running rounds: their
+    support and ballot there go. Closed rounds keep their result."""
+    active = Lidmaatschap.objects.active().filter(lid=lid).values("netwerk_id")
+    Stembiljet.objects.filter(lid=lid, ronde__gesloten_op__isnull=True).exclude(
+        ronde__netwerk_id__in=active
+    ).delete()
+    Steun.objects.filter(lid=lid, voorstel__ronde__gesloten_op__isnull=True).exclude(
+        voorstel__ronde__netwerk_id__in=active
+    ).delete()
+
+
+privacy.register(
+    privacy.Holder(
+        name="themas",
+        collect=_collect,
+        logged_objects=_logged_objects,
+        erase=_erase,
+        narrowed=_narrowed,
+    )
+)
