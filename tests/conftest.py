@@ -1,5 +1,6 @@
 """The fixed cast shared by all tests, and settings that make tests fast and plain-HTTP."""
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -174,14 +175,51 @@ def page(browser):
     assert not elsewhere, f"requests to third parties: {elsewhere}"
 
 
+# Every page a browser test is sent, as sent: checked by the W3C HTML checker when the test
+# ends (`_every_visited_page_is_valid_html`), not only the pages a test checks with axe.
+VISITED: list[tuple[str, str]] = []
+
+
 def remember_documents(page) -> None:
-    """Keep the last page the server sent to this tab, as sent, for the HTML checker."""
+    """Keep the last page the server sent to this tab, as sent, for the HTML checker, and
+    every page it was sent for the check at the end of the test."""
 
     def remember(response) -> None:
-        if response.request.resource_type == "document" and response.frame == page.main_frame:
-            page._last_document = response
+        if response.request.resource_type != "document" or response.frame != page.main_frame:
+            return
+        page._last_document = response
+        html = "text/html" in (response.headers.get("content-type") or "")
+        if html and not 300 <= response.status < 400 and _is_own(response.url):
+            # A tab closed before its last body was read has nothing left to check.
+            with contextlib.suppress(Exception):
+                VISITED.append((response.url, response.text()))
 
     page.on("response", remember)
+
+
+@pytest.fixture(autouse=True)
+def _every_visited_page_is_valid_html(request):
+    """Decidim's rule: the HTML checker finds no error in any page the browser tests visit."""
+    VISITED.clear()
+    yield
+    if request.node.get_closest_marker("browser") is None or not VISITED:
+        return
+    found = visited_page_errors(VISITED)
+    VISITED.clear()
+    assert found == [], "\n".join(found)
+
+
+def visited_page_errors(visited: list[tuple[str, str]]) -> list[str]:
+    """The HTML checker's errors in these pages, each distinct page checked once."""
+    from tests.htmlcheck import html_errors
+
+    seen: set[str] = set()
+    found = []
+    for url, html in visited:
+        if html not in seen:
+            seen.add(html)
+            found += [f"{url}: {error}" for error in html_errors(html)]
+    return found
 
 
 def _is_own(url: str) -> bool:

@@ -50,3 +50,28 @@ def test_the_checker_finds_the_errors_it_must():
         '<!doctype html><html lang="nl"><head><title>x</title></head><body><p>ok</p></body></html>'
     )
     assert html_errors(valid) == []
+
+
+@pytest.mark.browser
+def test_every_page_a_browser_test_is_sent_is_kept_for_the_checker(page, site_url):
+    """Not only the pages checked with axe: every page a tab is sent goes to the checker when
+    the test ends, once per distinct page, and an invalid one is reported with its address."""
+    from tests import conftest
+
+    page.goto(site_url + reverse("home"))
+    page.goto(site_url + reverse("bijeenkomsten:archief"))
+    page.title()  # let the tab hand over its last response
+    urls = [url for url, _html in conftest.VISITED]
+    assert urls == [site_url + reverse("home"), site_url + reverse("bijeenkomsten:archief")]
+    assert all(html.lstrip().lower().startswith("<!doctype html>") for _u, html in conftest.VISITED)
+    if not __import__("shutil").which("java"):
+        pytest.skip("Java is not installed (apt-get install default-jre-headless)")
+    broken = [
+        (
+            "http://localhost/x",
+            '<!doctype html><html lang="nl"><title>x</title><p id="a"><p id="a">',
+        )
+    ]
+    errors = conftest.visited_page_errors(broken * 2)
+    assert errors and all(error.startswith("http://localhost/x: ") for error in errors)
+    assert len(errors) == len(conftest.visited_page_errors(broken))  # checked once
