@@ -83,9 +83,9 @@ class Sink:
 def _seed(n: int) -> list[int]:
     from django.utils import timezone
 
-    from berichten.models import DigestToestemming, Verzending
+    from berichten.models import Verzending
     from bijeenkomsten.models import Bijeenkomst
-    from leden.models import Lid, Lidmaatschap, User
+    from leden.models import DigestToestemming, Lid, Lidmaatschap, User
     from netwerken.models import Koepel, Netwerk
 
     koepel, _ = Koepel.objects.get_or_create(slug="bpsw", defaults={"naam": "BPSW", "land": "NL"})

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import DigestToestemming, Mailvoorkeur, Verzending
+from .models import Verzending
 from .tasks import enqueue_sending
 
 
@@ -50,35 +50,3 @@ class VerzendingAdmin(admin.ModelAdmin):
             )
             enqueue_sending(ids)
         self.message_user(request, _("%(count)d mails queued again.") % {"count": len(ids)})
-
-
-@admin.register(DigestToestemming)
-class DigestToestemmingAdmin(admin.ModelAdmin):
-    list_display = ["lid", "frequentie", "gevraagd_op", "bevestigd_op", "ingetrokken_op"]
-    list_filter = ["frequentie", ("bevestigd_op", admin.EmptyFieldListFilter)]
-    search_fields = ["lid__naam", "lid__user__email"]
-    list_select_related = ["lid"]
-    raw_id_fields = ["lid"]
-    readonly_fields = [
-        "lid",
-        "sleutel",
-        "frequentie",
-        "tekst",
-        "gevraagd_op",
-        "gevraagd_via",
-        "bevestigd_op",
-        "ingetrokken_op",
-        "ingetrokken_via",
-    ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-
-@admin.register(Mailvoorkeur)
-class MailvoorkeurAdmin(admin.ModelAdmin):
-    list_display = ["lid", "netwerk", "herinneringen", "nieuwsbrief", "gewijzigd_op"]
-    list_filter = ["herinneringen", "nieuwsbrief", ("netwerk", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["lid__naam", "lid__user__email"]
-    list_select_related = ["lid", "netwerk"]
-    raw_id_fields = ["lid"]

@@ -1,4 +1,4 @@
-"""The outbox (mail log) and the digest consent.
+"""The outbox (mail log).
 
 A `Verzending` row is written before a mail is sent and is the claim on that mail: the unique
 constraint below makes a second mail with the same kind, recipient and key impossible, whoever
@@ -9,8 +9,6 @@ a new kind of mail needs no change here.
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.db import models
 from django.db.models import Q
@@ -92,90 +90,3 @@ class Verzending(models.Model):
 
     def __str__(self) -> str:
         return f"{self.soort} → {self.ontvanger}"
-
-
-class DigestToestemming(models.Model):
-    """Consent for the newsletter digest: what was asked, when and how, and its confirmation.
-
-    A digest goes out only while a record is confirmed (double opt-in) and not withdrawn.
-    """
-
-    lid = models.ForeignKey(
-        "leden.Lid",
-        on_delete=models.CASCADE,
-        related_name="digest_toestemmingen",
-        verbose_name=_("member"),
-    )
-    sleutel = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
-    frequentie = models.CharField(_("frequency"), max_length=12)
-    tekst = models.TextField(_("consent text shown"))
-    gevraagd_op = models.DateTimeField(_("requested on"), default=timezone.now)
-    gevraagd_via = models.CharField(_("requested via"), max_length=100)
-    bevestigd_op = models.DateTimeField(_("confirmed on"), null=True, blank=True)
-    ingetrokken_op = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
-    ingetrokken_via = models.CharField(_("withdrawn via"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("digest consent")
-        verbose_name_plural = _("digest consents")
-        ordering = ["-gevraagd_op", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["lid"],
-                condition=Q(ingetrokken_op__isnull=True),
-                name="digesttoestemming_one_open_per_member",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.lid} ({self.frequentie})"
-
-    @property
-    def actief(self) -> bool:
-        return self.bevestigd_op is not None and self.ingetrokken_op is None
-
-
-class Mailvoorkeur(models.Model):
-    """A member's mail choice for one network: reminders on or off, and how often the digest.
-
-    Without a row for a network the member's profile choice (Lid.herinneringen, Lid.digest)
-    holds there. A digest still needs confirmed consent (DigestToestemming), whatever is chosen.
-    """
-
-    class Nieuwsbrief(models.TextChoices):
-        # The same values as Lid.Digest, so a choice compares with the profile's directly.
-        WEEKLY = "wekelijks", _("weekly")
-        MONTHLY = "maandelijks", _("monthly")
-        NEVER = "nooit", _("never")
-
-    lid = models.ForeignKey(
-        "leden.Lid",
-        on_delete=models.CASCADE,
-        related_name="mailvoorkeuren",
-        verbose_name=_("member"),
-    )
-    netwerk = models.ForeignKey(
-        "netwerken.Netwerk",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("network"),
-    )
-    herinneringen = models.BooleanField(_("meeting reminders"))
-    nieuwsbrief = models.CharField(_("newsletter digest"), max_length=12, choices=Nieuwsbrief)
-    gewijzigd_op = models.DateTimeField(_("changed"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("mail preference")
-        verbose_name_plural = _("mail preferences")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["lid", "netwerk"], name="mailvoorkeur_once_per_network"
-            ),
-            models.CheckConstraint(
-                condition=Q(nieuwsbrief__in=["wekelijks", "maandelijks", "nooit"]),
-                name="mailvoorkeur_nieuwsbrief_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.lid} – {self.netwerk}"

@@ -29,11 +29,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from berichten.delivery import deliver, message_id
-from berichten.models import DigestToestemming, Verzending
+from berichten.models import Verzending
 from berichten.outbox import Recipient, claim_mails
 from leden.digest_consent import unsubscribe_token
 from leden.mail_preferences import NewsletterStatus, digest_settings, receives_digest
-from leden.models import Lid, Lidmaatschap
+from leden.models import DigestToestemming, Lid, Lidmaatschap
 from netwerken.models import Netwerk
 from portal.mail import render_mail
 

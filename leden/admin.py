@@ -18,7 +18,7 @@ from portal.adminscope import NetworkScopedMixin, request_scope, scope_queryset
 
 from . import privacy, services
 from .exports import ADMIN_ACTIONS as EXPORT_ACTIONS
-from .models import Lid, Lidmaatschap, LidmaatschapQuerySet, User
+from .models import DigestToestemming, Lid, Lidmaatschap, LidmaatschapQuerySet, Mailvoorkeur, User
 
 
 class AccountDeletionMixin:
@@ -308,3 +308,35 @@ class LidmaatschapAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmi
             _("Moved to the second tier."),
             schil=Lidmaatschap.Schil.BETROKKEN,
         )
+
+
+@admin.register(DigestToestemming)
+class DigestToestemmingAdmin(admin.ModelAdmin):
+    list_display = ["lid", "frequentie", "gevraagd_op", "bevestigd_op", "ingetrokken_op"]
+    list_filter = ["frequentie", ("bevestigd_op", admin.EmptyFieldListFilter)]
+    search_fields = ["lid__naam", "lid__user__email"]
+    list_select_related = ["lid"]
+    raw_id_fields = ["lid"]
+    readonly_fields = [
+        "lid",
+        "sleutel",
+        "frequentie",
+        "tekst",
+        "gevraagd_op",
+        "gevraagd_via",
+        "bevestigd_op",
+        "ingetrokken_op",
+        "ingetrokken_via",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Mailvoorkeur)
+class MailvoorkeurAdmin(admin.ModelAdmin):
+    list_display = ["lid", "netwerk", "herinneringen", "nieuwsbrief", "gewijzigd_op"]
+    list_filter = ["herinneringen", "nieuwsbrief", ("netwerk", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["lid__naam", "lid__user__email"]
+    list_select_related = ["lid", "netwerk"]
+    raw_id_fields = ["lid"]

@@ -22,12 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from berichten.models import DigestToestemming
 from berichten.outbox import queue_mail
 
 from . import mail_preferences
 from .mail_preferences import NewsletterStatus
-from .models import Lid
+from .models import DigestToestemming, Lid
 
 UNSUBSCRIBE_SALT = "berichten.digest-afmelden"
 CONFIRM_SALT = "berichten.digest-bevestigen"

@@ -22,10 +22,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from berichten.models import DigestToestemming, Mailvoorkeur
 from netwerken.models import Netwerk
 
-from .models import Lid, Lidmaatschap
+from .models import DigestToestemming, Lid, Lidmaatschap, Mailvoorkeur
 
 NEVER = Lid.Digest.NEVER
 

@@ -16,13 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from berichten.models import Mailvoorkeur
 from portal.headers import personal_data
 
 from . import digest_consent, mail_preferences
 from .digest_consent import PreferencesSaved
 from .mail_preferences import NewsletterStatus
-from .models import Lid
+from .models import Lid, Mailvoorkeur
 
 
 class DigestForm(forms.Form):

@@ -17,14 +17,14 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from berichten import delivery
-from berichten.models import DigestToestemming, Verzending
+from berichten.models import Verzending
 from bijeenkomsten import digest, reminders
 from bijeenkomsten import mails as meeting_mails
 from bijeenkomsten import tasks as meeting_tasks
 from bijeenkomsten.ics import meeting_calendar
 from leden import digest_consent
 from leden import mails as member_mails
-from leden.models import Lid
+from leden.models import DigestToestemming, Lid
 from tests import factories, mailfixtures
 from tests.mailfixtures import html_part, text_part
 
@@ -432,7 +432,7 @@ def test_mail_log_admin_lists_and_searches(client, staff, kern_twente, twente):
     response = client.get("/admin/berichten/verzending/", {"q": kern_twente.email})
     assert response.status_code == 200
     assert response.content.decode().count(kern_twente.email) >= 2
-    assert client.get("/admin/berichten/digesttoestemming/").status_code == 200
+    assert client.get("/admin/leden/digesttoestemming/").status_code == 200
 
 
 def test_reminder_offsets_and_digest_morning_come_from_the_settings(settings, twente):

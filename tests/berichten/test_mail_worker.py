@@ -23,9 +23,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from berichten.models import DigestToestemming, Verzending
+from berichten.models import Verzending
 from bijeenkomsten import tasks
-from leden.models import Lid, Lidmaatschap, User
+from leden.models import DigestToestemming, Lid, Lidmaatschap, User
 from tests import factories, mailfixtures
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -225,7 +225,7 @@ STAFF_CANNOT = {
     "portal.exportlog": "ad",
     "bijeenkomsten.aanmelding": "d",  # a registration is cancelled, never deleted
     "berichten.verzending": "a",
-    "berichten.digesttoestemming": "a",
+    "leden.digesttoestemming": "a",
 }
 
 

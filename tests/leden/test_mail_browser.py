@@ -2,7 +2,7 @@
 
 import pytest
 
-from berichten.models import Mailvoorkeur
+from leden.models import Mailvoorkeur
 from tests import factories
 from tests.bijeenkomsten.test_portal_browser import log_in
 from tests.conftest import check_accessibility

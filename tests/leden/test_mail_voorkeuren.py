@@ -13,11 +13,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from berichten.models import DigestToestemming, Mailvoorkeur
 from bijeenkomsten import digest, reminders
 from bijeenkomsten import tasks as meeting_tasks
 from leden import mail_preferences
-from leden.models import Lid
+from leden.models import DigestToestemming, Lid, Mailvoorkeur
 from tests import factories, mailfixtures
 from tests.mailfixtures import text_part
 

@@ -14,12 +14,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from berichten.models import DigestToestemming, Mailvoorkeur
 from bijeenkomsten import digest
 from bijeenkomsten import tasks as meeting_tasks
 from leden import digest_consent, mail_preferences
 from leden.forms import ProfielForm
-from leden.models import Lid
+from leden.models import DigestToestemming, Lid, Mailvoorkeur
 from tests import factories, mailfixtures
 from tests.mailfixtures import text_part
 

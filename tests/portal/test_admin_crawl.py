@@ -27,9 +27,10 @@ pytestmark = pytest.mark.django_db
 
 def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
     """One row of every network-scoped model, optional fields filled, owned by `netwerk`."""
-    from berichten.models import DigestToestemming, Mailvoorkeur, Verzending
+    from berichten.models import Verzending
     from bijeenkomsten.models import Materiaal
     from leden import photos as leden_photos
+    from leden.models import DigestToestemming, Mailvoorkeur
     from netwerken.models import Partnerorganisatie
 
     lid = member.lid
@@ -135,8 +136,8 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
         "leden.lid": lid,
         "leden.user": member,
         "berichten.verzending": verzending,
-        "berichten.digesttoestemming": toestemming,
-        "berichten.mailvoorkeur": voorkeur,
+        "leden.digesttoestemming": toestemming,
+        "leden.mailvoorkeur": voorkeur,
     }
 
 
