@@ -1,4 +1,5 @@
-"""Mails about theme rounds: opened, voting closes in two days, merged proposals, results.
+"""Mails about theme rounds: opened, voting closes in two days, merged proposals, results;
+and the date poll closing in two days.
 
 Each function builds the context and hands the mails to the outbox (`berichten.outbox`), which
 renders them inside the caller's transaction and sends them once it commits. The keys make
@@ -20,7 +21,7 @@ from berichten.outbox import Mail, queue_mails
 from leden.mail_preferences import reminder_choices
 from leden.models import Lid
 
-from .models import Stem, Stembiljet, Themaronde, Themavoorstel
+from .models import Beschikbaarheid, Datumpeiling, Stem, Stembiljet, Themaronde, Themavoorstel
 
 
 def round_url(ronde: Themaronde) -> str:
@@ -106,3 +107,26 @@ def queue_proposal_merged(voorstel_id: int) -> list[int]:
 def due_reminder_window(ronde: Themaronde, now: datetime) -> bool:
     """Voting runs and closes within two days."""
     return ronde.voorstellen_tot <= now < ronde.stemmen_tot <= now + settings.THEMAS_REMINDER_BEFORE
+
+
+def queue_date_poll_reminders(peiling_id: int) -> list[int]:
+    """Remind the active members who have answered none of the poll's evenings (and want
+    reminders) that it closes soon. Once per member and poll (the key); the periodic job
+    also claims the poll first (`Datumpeiling.herinnerd_op`), so it runs this once."""
+    peiling = Datumpeiling.objects.select_related("ronde__netwerk").get(pk=peiling_id)
+    ronde = peiling.ronde
+    answered = Beschikbaarheid.objects.filter(avond__peiling=peiling).values("lid_id")
+    leden = list(_active_members(ronde).exclude(pk__in=answered))
+    wanted = reminder_choices(leden, [ronde.netwerk_id])
+    return queue_mails(
+        kind="datumpeiling_herinnering",
+        key=f"datumpeiling-{peiling.pk}",
+        mails=_mails(ronde, [lid for lid in leden if lid.pk in wanted], {"peiling": peiling}),
+    )
+
+
+def date_polls_due_for_reminder(now: datetime):
+    """Open polls that close within the reminder window and have not been reminded of."""
+    return Datumpeiling.objects.open(now).filter(
+        herinnerd_op__isnull=True, sluit_op__lte=now + settings.THEMAS_REMINDER_BEFORE
+    )

@@ -227,3 +227,113 @@ class Stem(models.Model):
 
     def __str__(self) -> str:
         return str(_("approval"))
+
+
+# The date poll: once a round has chosen its themes, the network picks their evenings together.
+# The answer values are the planner's own (`planner.YES` …), so answers pass to it unchanged.
+
+
+class Antwoord(models.TextChoices):
+    YES = "yes", _("yes")
+    IF_NEED_BE = "if_need_be", _("if need be")
+    NO = "no", _("no")
+
+
+class DatumpeilingQuerySet(models.QuerySet):
+    def open(self, now: datetime) -> DatumpeilingQuerySet:
+        """Still taking answers: not closed, no plan accepted."""
+        return self.filter(sluit_op__gt=now, geaccepteerd_op__isnull=True)
+
+
+class Datumpeiling(models.Model):
+    """The date poll of a closed round: candidate evenings the members answer until `sluit_op`;
+    the coordinator then accepts a plan (`geaccepteerd_op`), which puts the meetings in the
+    programme draft."""
+
+    ronde = models.OneToOneField(
+        Themaronde, on_delete=models.CASCADE, related_name="datumpeiling", verbose_name=_("round")
+    )
+    sluit_op = models.DateTimeField(_("answers until"))
+    geopend_op = models.DateTimeField(_("opened"), default=timezone.now, editable=False)
+    # Claimed by a conditional update, so the reminder goes out once per poll.
+    herinnerd_op = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
+    geaccepteerd_op = models.DateTimeField(
+        _("plan accepted"), null=True, blank=True, editable=False
+    )
+
+    objects = DatumpeilingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("date poll")
+        verbose_name_plural = _("date polls")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sluit_op__gt=F("geopend_op")), name="datumpeiling_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Date poll, %(round)s") % {"round": self.ronde}
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        return self.geaccepteerd_op is None and (now or timezone.now()) < self.sluit_op
+
+
+class Kandidaatavond(models.Model):
+    """A candidate evening: a date with a start and end time, wall-clock Europe/Amsterdam."""
+
+    peiling = models.ForeignKey(
+        Datumpeiling, on_delete=models.CASCADE, related_name="avonden", verbose_name=_("date poll")
+    )
+    datum = models.DateField(_("date"))
+    begintijd = models.TimeField(_("start time"))
+    eindtijd = models.TimeField(_("end time"))
+
+    class Meta:
+        verbose_name = _("candidate evening")
+        verbose_name_plural = _("candidate evenings")
+        ordering = ["datum"]
+        constraints = [
+            # The planner chooses dates: two evenings on one day would be one candidate.
+            models.UniqueConstraint(fields=["peiling", "datum"], name="kandidaatavond_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(eindtijd__gt=F("begintijd")), name="kandidaatavond_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.datum:%Y-%m-%d} {self.begintijd:%H:%M}–{self.eindtijd:%H:%M}"
+
+
+class Beschikbaarheid(models.Model):
+    """A member's answer for one candidate evening."""
+
+    avond = models.ForeignKey(
+        Kandidaatavond,
+        on_delete=models.CASCADE,
+        related_name="beschikbaarheden",
+        verbose_name=_("candidate evening"),
+    )
+    lid = models.ForeignKey(
+        "leden.Lid",
+        on_delete=models.CASCADE,
+        related_name="beschikbaarheden",
+        verbose_name=_("member"),
+    )
+    antwoord = models.CharField(_("answer"), max_length=10, choices=Antwoord)
+    bijgewerkt_op = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("availability")
+        verbose_name_plural = _("availabilities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lid", "avond"], name="beschikbaarheid_once_per_evening"
+            ),
+            models.CheckConstraint(
+                condition=Q(antwoord__in=Antwoord.values), name="beschikbaarheid_antwoord_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("availability"))

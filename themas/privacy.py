@@ -1,13 +1,13 @@
-"""What theme rounds hold on a member (proposals, support, ballots), registered with
-`leden.privacy` so the data download and account erasure cover it. Imported at start-up by
-portal's autodiscovery."""
+"""What theme rounds hold on a member (proposals, support, ballots, date-poll answers),
+registered with `leden.privacy` so the data download and account erasure cover it. Imported
+at start-up by portal's autodiscovery."""
 
 from __future__ import annotations
 
 from leden import privacy
 from leden.models import Lid, Lidmaatschap, User
 
-from .models import Stem, Stembiljet, Steun, Themavoorstel
+from .models import Beschikbaarheid, Stem, Stembiljet, Steun, Themavoorstel
 
 
 def _collect(lid: Lid) -> list[dict]:
@@ -31,6 +31,23 @@ def _collect(lid: Lid) -> list[dict]:
         "biljet__ronde__helft",
     ):
         rows.append({"soort": "stem", "titel": titel, "ronde": f"{netwerk} {helft}/{jaar}"})
+    for datum, antwoord, netwerk, jaar, helft in Beschikbaarheid.objects.filter(
+        lid=lid
+    ).values_list(
+        "avond__datum",
+        "antwoord",
+        "avond__peiling__ronde__netwerk__naam",
+        "avond__peiling__ronde__jaar",
+        "avond__peiling__ronde__helft",
+    ):
+        rows.append(
+            {
+                "soort": "beschikbaarheid",
+                "datum": datum.isoformat(),
+                "antwoord": antwoord,
+                "ronde": f"{netwerk} {helft}/{jaar}",
+            }
+        )
     return rows
 
 
@@ -47,13 +64,17 @@ def _erase(user: User, lid: Lid | None) -> None:
 
 def _narrowed(lid: Lid) -> None:
     """A member who left a network takes no further part in its running rounds: their
-    support and ballot there go. Closed rounds keep their result."""
+    support and ballot there go, and their answers to its undecided date polls. Closed rounds
+    keep their result."""
     active = Lidmaatschap.objects.active().filter(lid=lid).values("netwerk_id")
     Stembiljet.objects.filter(lid=lid, ronde__gesloten_op__isnull=True).exclude(
         ronde__netwerk_id__in=active
     ).delete()
     Steun.objects.filter(lid=lid, voorstel__ronde__gesloten_op__isnull=True).exclude(
         voorstel__ronde__netwerk_id__in=active
+    ).delete()
+    Beschikbaarheid.objects.filter(lid=lid, avond__peiling__geaccepteerd_op__isnull=True).exclude(
+        avond__peiling__ronde__netwerk_id__in=active
     ).delete()
 
 

@@ -6,10 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.functional import Promise
 
 from leden.models import Lid
 
-from .models import Stem, Steun, Themaronde, Themavoorstel
+from .models import (
+    Antwoord,
+    Beschikbaarheid,
+    Datumpeiling,
+    Kandidaatavond,
+    Stem,
+    Steun,
+    Themaronde,
+    Themavoorstel,
+)
 
 
 @dataclass
@@ -53,3 +63,36 @@ def round_for_page(ronde: Themaronde, lid: Lid | None) -> RoundView:
             (v for v in view.voorstellen if v.gekozen_als), key=lambda v: v.gekozen_als or 0
         )
     return view
+
+
+@dataclass
+class DatePollView:
+    """The date poll as a member sees it: the evenings with the viewer's own answer."""
+
+    peiling: Datumpeiling
+    rijen: list[tuple[Kandidaatavond, str]]  # (evening, own answer or "")
+    open: bool
+    keuzes: list[tuple[str, str | Promise]] = field(default_factory=lambda: list(Antwoord.choices))
+
+
+def date_poll_for_page(ronde: Themaronde, lid: Lid | None) -> DatePollView | None:
+    """The closed round's date poll with the viewer's answers, or None. At most three
+    queries, however many evenings and members."""
+    if not ronde.results_public:
+        return None
+    peiling = Datumpeiling.objects.filter(ronde=ronde).first()
+    if peiling is None:
+        return None
+    avonden = list(peiling.avonden.order_by("datum"))
+    own: dict[int, str] = {}
+    if lid is not None:
+        own = dict(
+            Beschikbaarheid.objects.filter(lid=lid, avond__peiling=peiling).values_list(
+                "avond_id", "antwoord"
+            )
+        )
+    return DatePollView(
+        peiling=peiling,
+        rijen=[(avond, own.get(avond.pk, "")) for avond in avonden],
+        open=peiling.is_open(),
+    )

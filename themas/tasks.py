@@ -1,16 +1,18 @@
-"""Periodic work of theme rounds: thin, idempotent (a rerun sends and closes nothing twice)."""
+"""Periodic work of theme rounds and their date polls: thin, idempotent (a rerun sends and
+closes nothing twice)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from berichten.tasks import RETRY
 
 from . import mails, services
-from .models import Themaronde
+from .models import Datumpeiling, Themaronde
 
 
 def run_rounds(now: datetime | None = None) -> int:
@@ -28,6 +30,23 @@ def run_rounds(now: datetime | None = None) -> int:
     return acted
 
 
+def run_date_polls(now: datetime | None = None) -> int:
+    """Remind who has not answered a date poll that closes within two days: once per poll,
+    claimed by a conditional update that commits with the queued mails. Returns the number
+    of polls reminded of."""
+    now = now or timezone.now()
+    reminded = 0
+    for peiling_id in mails.date_polls_due_for_reminder(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            claimed = Datumpeiling.objects.filter(pk=peiling_id, herinnerd_op__isnull=True).update(
+                herinnerd_op=now
+            )
+            if claimed:
+                mails.queue_date_poll_reminders(peiling_id)
+                reminded += 1
+    return reminded
+
+
 @shared_task(**RETRY)
 def run_theme_rounds() -> int:
-    return run_rounds()
+    return run_rounds() + run_date_polls()

@@ -8,4 +8,5 @@ app_name = "themas"
 urlpatterns = [
     path("", views.rounds, name="rondes"),
     path("<int:jaar>/<int:helft>/", views.round_page, name="ronde"),
+    path("<int:jaar>/<int:helft>/data/", views.date_planning, name="datumplanning"),
 ]

@@ -17,12 +17,12 @@ from leden.selectors import lid_for_user
 from netwerken.models import Netwerk
 from portal.headers import personal_data
 
-from . import services
-from .forms import ProposalForm
-from .models import RondeStatus, Themaronde, Themavoorstel
+from . import dates, services
+from .forms import DatePollForm, ProposalForm
+from .models import Datumpeiling, RondeStatus, Themaronde, Themavoorstel
 from .permissions import can_steer, can_take_part, can_view_rounds
 from .selection import TIE_BREAK
-from .selectors import round_for_page
+from .selectors import date_poll_for_page, round_for_page
 
 
 def _network(request: HttpRequest, slug: str) -> Netwerk:
@@ -38,6 +38,15 @@ def rounds(request: HttpRequest, slug: str) -> HttpResponse:
     netwerk = _network(request, slug)
     rondes = list(Themaronde.objects.filter(netwerk=netwerk).order_by("-jaar", "-helft"))
     return render(request, "themas/rondes.html", {"netwerk": netwerk, "rondes": rondes})
+
+
+def _numbered(request: HttpRequest, prefix: str) -> dict[int, str]:
+    """Posted fields named `<prefix><id>`, by id."""
+    return {
+        int(name.removeprefix(prefix)): str(value)
+        for name, value in request.POST.items()
+        if name.startswith(prefix) and name.removeprefix(prefix).isdigit()
+    }
 
 
 def _post(request: HttpRequest, ronde: Themaronde) -> ProposalForm | None:
@@ -65,6 +74,14 @@ def _post(request: HttpRequest, ronde: Themaronde) -> ProposalForm | None:
             messages.success(
                 request, _("Your choice is saved. You can change it until voting closes.")
             )
+        elif action == "beschikbaarheid":
+            peiling = get_object_or_404(Datumpeiling, ronde=ronde)
+            dates.availability_save(
+                peiling=peiling, lid=lid, antwoorden=_numbered(request, "avond-")
+            )
+            messages.success(
+                request, _("Your answers are saved. You can change them until the poll closes.")
+            )
         else:
             raise Http404
     except ValidationError as error:
@@ -85,7 +102,8 @@ def round_page(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpRe
         if form is None:
             return redirect(request.path)
     meedoen = can_take_part(request.user, netwerk)
-    view = round_for_page(ronde, lid_for_user(request.user) if meedoen else None)
+    lid = lid_for_user(request.user) if meedoen else None
+    view = round_for_page(ronde, lid)
     return render(
         request,
         "themas/ronde.html",
@@ -99,5 +117,74 @@ def round_page(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpRe
             "sturen": can_steer(request.user, netwerk),
             "form": form or ProposalForm(),
             "tie_break": TIE_BREAK,
+            "peiling": date_poll_for_page(ronde, lid),
+        },
+    )
+
+
+def _plan_post(request: HttpRequest, ronde: Themaronde, peiling: Datumpeiling | None):
+    """Open the poll or accept a plan; the open form with errors to show again, or None."""
+    action = request.POST.get("actie")
+    try:
+        if action == "openen" and peiling is None:
+            form = DatePollForm(request.POST)
+            if not form.is_valid():
+                return form
+            dates.date_poll_open(
+                ronde=ronde, sluit_op=form.cleaned_data["sluit_op"], avonden=form.evenings()
+            )
+            messages.success(request, _("The date poll is open: members can answer now."))
+        elif action == "accepteren" and peiling is not None:
+            toewijzing = {
+                pk: int(value)
+                for pk, value in _numbered(request, "thema-").items()
+                if value.isdigit()
+            }
+            dates.date_plan_accept(peiling=peiling, toewijzing=toewijzing)
+            messages.success(
+                request,
+                _("The meetings are in the programme draft. Publish it when it is ready."),
+            )
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return None
+
+
+@login_required
+@personal_data
+def date_planning(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpResponse:
+    """The coordinators' page of a round's date poll: open it, see the proposed plan with
+    each evening's score and who can come, adjust it and accept it."""
+    netwerk = get_object_or_404(Netwerk, slug=slug)
+    if not can_steer(request.user, netwerk):
+        raise Http404
+    ronde = get_object_or_404(
+        Themaronde.objects.select_related("netwerk"), netwerk=netwerk, jaar=jaar, helft=helft
+    )
+    peiling = Datumpeiling.objects.filter(ronde=ronde).first()
+    form = None
+    if request.method == "POST":
+        form = _plan_post(request, ronde, peiling)
+        if form is None:
+            return redirect(request.path)
+    voorstel, probleem = None, ""
+    if peiling is not None and peiling.geaccepteerd_op is None:
+        try:
+            voorstel = dates.date_plan_propose(peiling=peiling)
+        except ValidationError as error:
+            probleem = " ".join(error.messages)
+    return render(
+        request,
+        "themas/datumplanning.html",
+        {
+            "netwerk": netwerk,
+            "ronde": ronde,
+            "peiling": peiling,
+            "form": form or DatePollForm(initial={"begintijd": netwerk.vaste_aanvang}),
+            "voorstel": voorstel,
+            "probleem": probleem,
+            "programma": dates.programme_of(ronde) if peiling and peiling.geaccepteerd_op else None,
         },
     )

@@ -22,6 +22,7 @@ from tests.mailfixtures import html_part, text_part
 from tests.themas.conftest import open_round, propose, start_voting
 from themas import services as theme_services
 from themas import tasks as theme_tasks
+from themas.models import Datumpeiling
 
 pytestmark = pytest.mark.django_db
 # Every kind of mail: one per template in templates/emails, and allauth's account mails.
@@ -131,6 +132,9 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
     with capture(execute=True):
         theme_tasks.run_rounds()  # themaronde_stemherinnering
         theme_tasks.run_rounds(now=ronde.stemmen_tot)  # themaronde_uitslag
+    with capture(execute=True):  # datumpeiling_herinnering
+        Datumpeiling.objects.create(ronde=ronde, sluit_op=timezone.now() + timedelta(days=1))
+        theme_tasks.run_date_polls()
     with capture(execute=True):  # account: allauth's mail through the outbox
         from django.test import Client
 

@@ -128,6 +128,12 @@ CASES = [
     Case("themas:rondes", "Twente's rounds", ROUNDS_TWENTE, lambda w: ["twente"]),
     Case("themas:ronde", "Twente's round", ROUNDS_TWENTE, lambda w: ["twente", 2028, 2]),
     Case("themas:ronde", "no such round", roles(LOGIN, *[404] * 7), lambda w: ["twente", 2029, 1]),
+    Case(
+        "themas:datumplanning",
+        "Twente's date planning",
+        roles(LOGIN, 404, 404, 404, 200, 200, 404, 404),  # steering: coordinators with TOTP
+        lambda w: ["twente", 2028, 2],
+    ),
     # bijeenkomsten: one row per audience, page and .ics alike
     Case("bijeenkomsten:archief", "archive", OPEN),
     Case("bijeenkomsten:gast_afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
