@@ -19,7 +19,7 @@ from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import NetworkScopedMixin
 
 from . import services
-from .models import Themaronde, Themavoorstel
+from .models import Reactie, Themaronde, Themavoorstel
 
 
 @admin.register(Themaronde)
@@ -119,3 +119,32 @@ class ThemavoorstelAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdm
                 messages.error(request, " ".join(error.messages))
             return
         services.proposal_update(voorstel=obj, **{f: getattr(obj, f) for f in form.changed_data})
+
+
+@admin.register(Reactie)
+class ReactieAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
+    """Moderation: coordinators read their networks' comments and delete what does not
+    belong. Nothing to add or change here; members write comments on the round page."""
+
+    network_path = "voorstel__ronde__netwerk"
+    coordinator_permissions = frozenset({"view", "delete"})
+    list_display = ["__str__", "voorstel", "lid", "aangemaakt_op"]
+    list_filter = [("voorstel__ronde__netwerk", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["voorstel", "lid"]
+    search_fields = ["tekst"]
+    ordering = ["-aangemaakt_op", "-pk"]
+    fields = ["voorstel", "lid", "tekst", "aangemaakt_op"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Reactie | None = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Reactie) -> None:
+        services.comment_delete(reactie=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for reactie in queryset:
+            services.comment_delete(reactie=reactie)

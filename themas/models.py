@@ -12,7 +12,10 @@ from datetime import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -181,6 +184,45 @@ class Steun(models.Model):
 
     def __str__(self) -> str:
         return str(_("support"))
+
+
+class Reactie(models.Model):
+    """A member's brief comment on a proposal, while proposals and voting are open. Says
+    nothing about support or votes, so it may show during voting."""
+
+    MAX_LENGTH = 500
+
+    voorstel = models.ForeignKey(
+        Themavoorstel,
+        on_delete=models.CASCADE,
+        related_name="reacties",
+        verbose_name=_("proposal"),
+    )
+    # Goes with the member's profile when their account is erased.
+    lid = models.ForeignKey(
+        "leden.Lid",
+        on_delete=models.CASCADE,
+        related_name="themareacties",
+        verbose_name=_("member"),
+    )
+    tekst = models.CharField(_("comment"), max_length=MAX_LENGTH)
+    aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["aangemaakt_op", "pk"]
+        constraints = [
+            # SQLite ignores a varchar's length, so the database states the limit itself.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("tekst"), 500)
+                & GreaterThan(Length(Trim("tekst")), 0),
+                name="reactie_tekst_brief_and_not_empty",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.tekst).chars(60)
 
 
 class Stembiljet(models.Model):

@@ -1,4 +1,4 @@
-"""What theme rounds hold on a member (proposals, support, ballots, date-poll answers),
+"""What theme rounds hold on a member (proposals, support, comments, ballots, date-poll answers),
 registered with `leden.privacy` so the data download and account erasure cover it. Imported
 at start-up by portal's autodiscovery."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from leden import privacy
 from leden.models import Lid, Lidmaatschap, User
 
-from .models import Beschikbaarheid, Stem, Stembiljet, Steun, Themavoorstel
+from .models import Beschikbaarheid, Reactie, Stem, Stembiljet, Steun, Themavoorstel
 
 
 def _collect(lid: Lid) -> list[dict]:
@@ -24,6 +24,23 @@ def _collect(lid: Lid) -> list[dict]:
         "voorstel__ronde__helft",
     ):
         rows.append({"soort": "steun", "titel": titel, "ronde": f"{netwerk} {helft}/{jaar}"})
+    for titel, tekst, op, netwerk, jaar, helft in Reactie.objects.filter(lid=lid).values_list(
+        "voorstel__titel",
+        "tekst",
+        "aangemaakt_op",
+        "voorstel__ronde__netwerk__naam",
+        "voorstel__ronde__jaar",
+        "voorstel__ronde__helft",
+    ):
+        rows.append(
+            {
+                "soort": "reactie",
+                "titel": titel,
+                "tekst": tekst,
+                "geplaatst": op.isoformat(),
+                "ronde": f"{netwerk} {helft}/{jaar}",
+            }
+        )
     for titel, netwerk, jaar, helft in Stem.objects.filter(biljet__lid=lid).values_list(
         "voorstel__titel",
         "biljet__ronde__netwerk__naam",
@@ -56,8 +73,8 @@ def _logged_objects(lid: Lid) -> dict:
 
 
 def _erase(user: User, lid: Lid | None) -> None:
-    """Proposals stay, without their proposer; support and ballots go with the profile
-    (their foreign keys cascade)."""
+    """Proposals stay, without their proposer; support, comments and ballots go with the
+    profile (their foreign keys cascade)."""
     if lid is not None:
         Themavoorstel.objects.filter(indiener=lid).update(indiener=None)
 

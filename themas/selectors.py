@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils.functional import Promise
 
-from leden.models import Lid
+from leden.models import Lid, Lidmaatschap
 
 from .models import (
     Antwoord,
     Beschikbaarheid,
     Datumpeiling,
     Kandidaatavond,
+    Reactie,
     Stem,
     Steun,
     Themaronde,
@@ -32,12 +33,32 @@ class RoundView:
     gekozen: list[Themavoorstel] = field(default_factory=list)  # closed rounds only
 
 
+def comments_for_page(ronde: Themaronde) -> Prefetch:
+    """Each proposal's comments, oldest first, with `naam_zichtbaar`: whether the commenter is
+    an active member of the round's network. Everyone who sees the round page is an active
+    member, coordinator or staff of that network, so for such a commenter
+    `leden.permissions.can_see_member` holds for every viewer; a commenter who has left shows
+    without a name. One query for all proposals."""
+    still_member = Lidmaatschap.objects.active().filter(
+        lid=OuterRef("lid"), netwerk_id=ronde.netwerk_id
+    )
+    return Prefetch(
+        "reacties",
+        queryset=Reactie.objects.select_related("lid")
+        .annotate(naam_zichtbaar=Exists(still_member))
+        .order_by("aangemaakt_op", "pk"),
+    )
+
+
 def round_for_page(ronde: Themaronde, lid: Lid | None) -> RoundView:
-    """The round's proposals by title (never by support or votes), the viewer's own support
-    and ballot, and after the close the result with each theme's approvals (the attendance
-    forecast). A fixed number of queries, however many proposals and ballots."""
-    proposals = Themavoorstel.objects.filter(ronde=ronde).select_related(
-        "indiener", "samengevoegd_in"
+    """The round's proposals by title (never by support or votes) with their comments, the
+    viewer's own support and ballot, and after the close the result with each theme's
+    approvals (the attendance forecast). A fixed number of queries, however many proposals,
+    comments and ballots."""
+    proposals = (
+        Themavoorstel.objects.filter(ronde=ronde)
+        .select_related("indiener", "samengevoegd_in")
+        .prefetch_related(comments_for_page(ronde))
     )
     if ronde.results_public:
         proposals = proposals.annotate(

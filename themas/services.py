@@ -18,7 +18,16 @@ from leden.models import Lid, Lidmaatschap
 from netwerken.models import Netwerk
 
 from . import mails
-from .models import RondeStatus, Stem, Stembiljet, Steun, Themaronde, Themavoorstel, Vorm
+from .models import (
+    Reactie,
+    RondeStatus,
+    Stem,
+    Stembiljet,
+    Steun,
+    Themaronde,
+    Themavoorstel,
+    Vorm,
+)
 from .selection import seq_pav
 
 
@@ -96,8 +105,8 @@ def proposal_support(*, voorstel: Themavoorstel, lid: Lid, steun: bool = True) -
 def proposal_merge(*, voorstel: Themavoorstel, into: Themavoorstel) -> Themavoorstel:
     """A coordinator merges a duplicate into another proposal of the same round.
 
-    Its supporters and approvals move to `into`; a member who backed both counts once. The
-    proposers of both are told. Not after the round is closed (the result would change).
+    Its supporters, approvals and comments move to `into`; a member who backed both counts
+    once. The proposers of both are told. Not after the round is closed (the result would change).
     """
     # Lock both rows in a fixed order: two merges of the same pair cannot interleave.
     locked = {
@@ -123,10 +132,42 @@ def proposal_merge(*, voorstel: Themavoorstel, into: Themavoorstel) -> Themavoor
         biljet__in=Stem.objects.filter(voorstel=into).values("biljet")
     ).update(voorstel=into)
     Stem.objects.filter(voorstel=voorstel).delete()
+    # The discussion follows the theme it was about.
+    Reactie.objects.filter(voorstel=voorstel).update(voorstel=into)
     voorstel.samengevoegd_in = into
     voorstel.save(update_fields=["samengevoegd_in"])
     mails.queue_proposal_merged(voorstel.pk)
     return into
+
+
+@transaction.atomic
+def comment_create(
+    *, voorstel: Themavoorstel, lid: Lid, tekst: str, now: datetime | None = None
+) -> Reactie:
+    """A member comments briefly on a proposal while proposals or voting are open."""
+    ronde = Themaronde.objects.get(pk=voorstel.ronde_id)
+    _require_member(ronde, lid)
+    if ronde.status(now) not in {RondeStatus.VOORSTELLEN, RondeStatus.STEMMEN}:
+        raise ValidationError(_("Comments are closed for this round."))
+    if Themavoorstel.objects.filter(pk=voorstel.pk, samengevoegd_in__isnull=False).exists():
+        raise ValidationError(_("This proposal was merged into another one."))
+    tekst = tekst.strip()
+    if not tekst:
+        raise ValidationError(_("Write a comment first."))
+    if len(tekst) > Reactie.MAX_LENGTH:
+        raise ValidationError(
+            _("Keep your comment to %(limit)s characters.") % {"limit": Reactie.MAX_LENGTH}
+        )
+    reactie = Reactie(voorstel=voorstel, lid=lid, tekst=tekst, aangemaakt_op=now or timezone.now())
+    reactie.full_clean()
+    reactie.save()
+    return reactie
+
+
+@transaction.atomic
+def comment_delete(*, reactie: Reactie) -> None:
+    """A coordinator removes a comment (moderation)."""
+    reactie.delete()
 
 
 def _lock_ballot(ronde: Themaronde, lid: Lid) -> Stembiljet:

@@ -68,6 +68,12 @@ def _post(request: HttpRequest, ronde: Themaronde) -> ProposalForm | None:
             )
             services.proposal_support(voorstel=voorstel, lid=lid, steun=action == "steun")
             messages.success(request, _("Your support is saved."))
+        elif action == "reactie":
+            voorstel = get_object_or_404(
+                Themavoorstel, ronde=ronde, pk=request.POST.get("voorstel", "")
+            )
+            services.comment_create(voorstel=voorstel, lid=lid, tekst=request.POST.get("tekst", ""))
+            messages.success(request, _("Your comment is posted."))
         elif action == "stemmen":
             ids = [int(v) for v in request.POST.getlist("voorstel") if v.isdigit()]
             services.ballot_save(ronde=ronde, lid=lid, voorstel_ids=ids)
@@ -114,6 +120,9 @@ def round_page(request: HttpRequest, slug: str, jaar: int, helft: int) -> HttpRe
             "status": ronde.status(),
             "Status": RondeStatus,
             "meedoen": meedoen,
+            # Comments are open while proposing and voting, to the round's members.
+            "reageren": meedoen
+            and ronde.status() in {RondeStatus.VOORSTELLEN, RondeStatus.STEMMEN},
             "sturen": can_steer(request.user, netwerk),
             "form": form or ProposalForm(),
             "tie_break": TIE_BREAK,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from tests.conftest import ROLES
 from tests.themas.conftest import open_round, propose, start_voting, voters
 from themas import services
-from themas.models import Stem, Stembiljet
+from themas.models import Reactie, Stem, Stembiljet
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,10 @@ def _url(ronde) -> str:
 
 def _urls(ronde) -> list[str]:
     voorstel = ronde.voorstellen.order_by("pk").first()
+    reactie = Reactie.objects.filter(voorstel__ronde=ronde).order_by("pk").first()
     return [
+        reverse("admin:themas_reactie_changelist"),
+        reverse("admin:themas_reactie_change", args=[reactie.pk]),
         reverse("themas:rondes", kwargs={"slug": ronde.netwerk.slug}),
         _url(ronde),
         reverse("admin:themas_themaronde_changelist"),
@@ -43,6 +46,11 @@ def _cast_ballots(ronde, leden, proposals, pattern) -> None:
         services.ballot_save(ronde=ronde, lid=lid, voorstel_ids=ids)
 
 
+def _comment(proposals, leden) -> None:
+    for i, lid in enumerate(leden):
+        services.comment_create(voorstel=proposals[i % len(proposals)], lid=lid, tekst=f"Ja! {i}")
+
+
 def _page(client, url: str) -> tuple[int, str]:
     response = client.get(url)
     html = (
@@ -56,6 +64,7 @@ def test_while_voting_every_role_sees_the_same_pages_whatever_the_ballots(client
     proposals = propose(ronde)
     start_voting(ronde)
     others = voters(twente, 12)
+    _comment(proposals, others[:3])
     _cast_ballots(ronde, others, proposals, lambda i: [0, 1, 2])  # a bloc on the first three
     before = {}
     for role in ROLES:
@@ -152,7 +161,7 @@ def _queries(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("closed", [False, True])
-def test_the_round_page_takes_the_same_queries_for_5_and_50_proposals_and_ballots(
+def test_the_round_page_takes_the_same_queries_for_5_and_50_proposals_comments_and_ballots(
     client, kern_twente, twente, closed
 ):
     counts = []
@@ -160,7 +169,9 @@ def test_the_round_page_takes_the_same_queries_for_5_and_50_proposals_and_ballot
         ronde = open_round(twente, helft=helft, max_stemmen=3)
         proposals = propose(ronde, [f"Thema {i}" for i in range(n)])
         start_voting(ronde)
-        _cast_ballots(ronde, voters(twente, n), proposals, lambda i, n=n: [i % n, (i * 7 + 1) % n])
+        leden = voters(twente, n)
+        _comment(proposals, leden)  # as many comments as proposals, from members
+        _cast_ballots(ronde, leden, proposals, lambda i, n=n: [i % n, (i * 7 + 1) % n])
         services.ballot_save(ronde=ronde, lid=kern_twente.lid, voorstel_ids=[proposals[0].pk])
         if closed:
             services.round_close(ronde=ronde)
@@ -170,7 +181,7 @@ def test_the_round_page_takes_the_same_queries_for_5_and_50_proposals_and_ballot
     print("round page queries", "closed" if closed else "voting", counts)
 
 
-def test_the_admin_lists_take_the_same_queries_for_5_and_50_proposals(
+def test_the_admin_lists_take_the_same_queries_for_5_and_50_proposals_and_comments(
     client, coordinator_twente, twente
 ):
     counts = []
@@ -178,8 +189,10 @@ def test_the_admin_lists_take_the_same_queries_for_5_and_50_proposals(
         ronde = open_round(twente, helft=helft)
         propose(ronde, [f"Thema {i}" for i in range(n)])
         client.force_login(coordinator_twente)
+        _comment(list(ronde.voorstellen.all()), voters(twente, n))
         counts.append(
             (
+                _queries(client, reverse("admin:themas_reactie_changelist")),
                 _queries(client, reverse("admin:themas_themavoorstel_changelist")),
                 _queries(client, reverse("admin:themas_themaronde_change", args=[ronde.pk])),
             )
