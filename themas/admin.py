@@ -12,13 +12,17 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import NetworkScopedMixin
 
-from . import services
+from . import dates, services
+from .dates import AMSTERDAM
 from .models import Reactie, Themaronde, Themavoorstel
 
 
@@ -40,8 +44,9 @@ class ThemarondeAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin)
         "aantal_themas",
         "gesloten_op",
         "uitslag",
+        "vooruitzicht",
     ]
-    readonly_fields = ["gesloten_op", "uitslag"]
+    readonly_fields = ["gesloten_op", "uitslag", "vooruitzicht"]
     actions = ["close_now"]
 
     @admin.display(description=_("status"))
@@ -65,6 +70,25 @@ class ThemarondeAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin)
                 ((v.titel, " ✓" if v.gekozen_als else "", v.n) for v in rows),
             ),
         )
+
+    @admin.display(description=_("meetings and attendance forecast"))
+    def vooruitzicht(self, obj: Themaronde) -> str:
+        """The chosen themes with the meeting each became and its forecast (approvals)."""
+        if obj.pk is None or not obj.results_public:
+            return str(_("Counts appear once the round is closed."))
+        rows = [
+            (
+                v.titel,
+                date_format(localtime(v.bijeenkomst.begin, AMSTERDAM), "j F Y, H:i")
+                if v.bijeenkomst
+                else _("no meeting yet"),
+                ngettext("%(n)s member", "%(n)s members", v.goedkeuringen) % {"n": v.goedkeuringen},
+            )
+            for v in dates.chosen_themes(obj)
+        ]
+        if not rows:
+            return str(_("No theme was chosen."))
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{} ({}): {}</li>", rows))
 
     def get_readonly_fields(self, request: HttpRequest, obj: Themaronde | None = None):
         if obj is not None and obj.pk:

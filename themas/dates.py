@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,9 +53,15 @@ def evening_end(avond: Kandidaatavond) -> datetime:
 
 
 def chosen_themes(ronde: Themaronde) -> list[Themavoorstel]:
-    """The round's chosen themes, in the order the rule chose them."""
+    """The round's chosen themes, in the order the rule chose them, each with its meeting once
+    the plan is accepted and `goedkeuringen`, its approvals: the attendance forecast. Only a
+    closed round has chosen themes (`gekozen_als` is set at the close), so no count leaves
+    here while voting runs. One query."""
     return list(
-        Themavoorstel.objects.filter(ronde=ronde, gekozen_als__isnull=False).order_by("gekozen_als")
+        Themavoorstel.objects.filter(ronde=ronde, gekozen_als__isnull=False)
+        .select_related("bijeenkomst")
+        .annotate(goedkeuringen=Count("stemmen", distinct=True))
+        .order_by("gekozen_als")
     )
 
 
@@ -288,8 +295,9 @@ def date_plan_accept(
 
     The evenings must respect the spacing (`planner.respects_spacing`, in date order). Each
     theme becomes a meeting in the network's programme draft for the half-year (made if
-    missing), titled with the theme, through `bijeenkomsten.services`; publishing the
-    programme stays the coordinator's own step, with its calendars and digest.
+    missing), titled with the theme, through `bijeenkomsten.services`, and the theme is linked
+    to its meeting (`Themavoorstel.bijeenkomst`); publishing the programme stays the
+    coordinator's own step, with its calendars and digest.
     """
     now = now or timezone.now()
     peiling = Datumpeiling.objects.select_for_update().select_related("ronde").get(pk=peiling.pk)
@@ -321,5 +329,8 @@ def date_plan_accept(
             )
         )
     meeting_services.programme_save_meetings(programma=programma, meetings=meetings, now=now)
+    # Each theme knows its meeting, so the plan page and the admin show its forecast there.
+    for theme, meeting in zip(themes, meetings, strict=True):
+        Themavoorstel.objects.filter(pk=theme.pk).update(bijeenkomst=meeting)
     Datumpeiling.objects.filter(pk=peiling.pk).update(geaccepteerd_op=now)
     return programma

@@ -145,6 +145,16 @@ class Themavoorstel(models.Model):
     gekozen_als = models.PositiveSmallIntegerField(
         _("chosen as"), null=True, blank=True, editable=False
     )
+    # Set when the coordinator accepts the date plan: the meeting this chosen theme became.
+    bijeenkomst = models.ForeignKey(
+        "bijeenkomsten.Bijeenkomst",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="themavoorstellen",
+        verbose_name=_("meeting"),
+    )
     aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -195,5 +195,7 @@ def date_planning(request: HttpRequest, slug: str, jaar: int, helft: int) -> Htt
             "voorstel": voorstel,
             "probleem": probleem,
             "programma": dates.programme_of(ronde) if peiling and peiling.geaccepteerd_op else None,
+            # The chosen themes with their meetings and forecasts; empty until the close.
+            "gekozen": dates.chosen_themes(ronde) if peiling and peiling.geaccepteerd_op else [],
         },
     )

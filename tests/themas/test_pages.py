@@ -36,6 +36,10 @@ def _urls(ronde) -> list[str]:
         reverse("admin:themas_themavoorstel_changelist") + "?o=1",
         reverse("admin:themas_themavoorstel_change", args=[voorstel.pk]),
         reverse("netwerken:detail", kwargs={"slug": ronde.netwerk.slug}),
+        reverse(
+            "themas:datumplanning",
+            kwargs={"slug": ronde.netwerk.slug, "jaar": ronde.jaar, "helft": ronde.helft},
+        ),
     ]
 
 
