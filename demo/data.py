@@ -30,8 +30,9 @@ from bijeenkomsten.models import (
 from leden.models import Lid, Lidmaatschap, User
 from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 from portal import pagecache
+from themas import dates as theme_dates
 from themas import services as theme_services
-from themas.models import Stem, Stembiljet, Steun, Themaronde, Themavoorstel
+from themas.models import Datumpeiling, Stem, Stembiljet, Steun, Themaronde, Themavoorstel
 from themas.selection import seq_pav
 
 TZ = ZoneInfo("Europe/Amsterdam")
@@ -1971,8 +1972,9 @@ def load_scale(n: int, *, today: date | None = None, log=print) -> None:
 
 # --- Theme rounds (themas) ---------------------------------------------------------------
 # Twente votes now on the themes of its next half-year (the seeds' "gezamenlijk gekozen
-# thema's"); Rotterdam's round for this half-year is closed and shows its result. Rows are
-# written directly (no mails from a demo); the result comes from the real selection rule.
+# thema's"); Rotterdam chose the themes of its next half-year early: its round is closed, shows
+# its result, and its date poll is open. Round rows are written directly (no mails from a
+# demo); the result comes from the real selection rule.
 
 THEMA_RONDES = {
     "twente": [
@@ -2045,7 +2047,7 @@ def _load_theme_round(
     voorstellen_tot: datetime,
     stemmen_tot: datetime,
     closed: bool,
-) -> None:
+) -> Themaronde:
     ronde, _ = Themaronde.objects.update_or_create(
         netwerk=netwerk,
         jaar=jaar,
@@ -2097,6 +2099,52 @@ def _load_theme_round(
         for place, pk in enumerate(chosen, start=1):
             Themavoorstel.objects.filter(pk=pk).update(gekozen_als=place)
         Themaronde.objects.filter(pk=ronde.pk).update(gesloten_op=stemmen_tot)
+        ronde.refresh_from_db()
+    return ronde
+
+
+def _load_date_poll(ronde: Themaronde, now: datetime) -> None:
+    """An open date poll for a closed round: the network's usual weekday, every week of the
+    round's half-year after the poll closes, answered by about two thirds of its members.
+    Through the services (which send no mail here); made once, so seeding again adds nothing."""
+    if Datumpeiling.objects.filter(ronde=ronde).exists():
+        return
+    netwerk = ronde.netwerk
+    sluit_op = now + timedelta(days=10)
+    first = max(
+        date(ronde.jaar, 1 if ronde.helft == 1 else 7, 1),
+        timezone.localtime(sluit_op, TZ).date() + timedelta(days=1),
+    )
+    last = date(ronde.jaar, 6, 30) if ronde.helft == 1 else date(ronde.jaar, 12, 31)
+    weekday = netwerk.vaste_weekdag if netwerk.vaste_weekdag is not None else 1
+    start = netwerk.vaste_aanvang or time(19, 30)
+    end = time(start.hour + 2, start.minute)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7)
+    evenings = []
+    while day <= last:
+        if day not in holidays(day.year):
+            evenings.append((day, start, end))
+        day += timedelta(days=7)
+    if len(evenings) < ronde.aantal_themas:
+        return  # too late in the half-year for a poll; the service would refuse it
+    peiling = theme_dates.date_poll_open(ronde=ronde, sluit_op=sluit_op, avonden=evenings, now=now)
+    avonden = list(peiling.avonden.order_by("datum"))
+    rng = random.Random(f"datumpeiling-{netwerk.slug}-{ronde.jaar}-{ronde.helft}")
+    memberships = list(
+        Lidmaatschap.objects.active().filter(netwerk=netwerk).select_related("lid").order_by("pk")
+    )
+    for membership in memberships[: max(len(memberships) * 2 // 3, 1)]:
+        # Core members keep their evenings freer; everyone has a few they cannot make.
+        weights = [6, 2, 2] if membership.schil == "kern" else [4, 3, 3]
+        theme_dates.availability_save(
+            peiling=peiling,
+            lid=membership.lid,
+            antwoorden={
+                avond.pk: rng.choices(["yes", "if_need_be", "no"], weights=weights)[0]
+                for avond in avonden
+            },
+            now=now,
+        )
 
 
 def _load_theme_rounds(networks: dict[str, Netwerk], today: date) -> None:
@@ -2113,11 +2161,13 @@ def _load_theme_rounds(networks: dict[str, Netwerk], today: date) -> None:
             closed=False,
         )
     if "rotterdam" in networks:
-        _load_theme_round(
+        # Rotterdam chose the themes of its next half-year early, and now polls their evenings.
+        rotterdam = _load_theme_round(
             networks["rotterdam"],
-            jaar=jaar,
-            helft=helft,
+            jaar=next_jaar,
+            helft=next_helft,
             voorstellen_tot=now - timedelta(days=60),
             stemmen_tot=now - timedelta(days=45),
             closed=True,
         )
+        _load_date_poll(rotterdam, now)
