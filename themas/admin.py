@@ -76,16 +76,18 @@ class ThemarondeAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin)
         """The chosen themes with the meeting each became and its forecast (approvals)."""
         if obj.pk is None or not obj.results_public:
             return str(_("Counts appear once the round is closed."))
-        rows = [
-            (
-                v.titel,
-                date_format(localtime(v.bijeenkomst.begin, AMSTERDAM), "j F Y, H:i")
-                if v.bijeenkomst
-                else _("no meeting yet"),
-                ngettext("%(n)s member", "%(n)s members", v.goedkeuringen) % {"n": v.goedkeuringen},
+        rows = []
+        for v in dates.chosen_themes(obj):
+            n: int = v.goedkeuringen  # type: ignore[attr-defined]  # annotated there
+            rows.append(
+                (
+                    v.titel,
+                    date_format(localtime(v.bijeenkomst.begin, AMSTERDAM), "j F Y, H:i")
+                    if v.bijeenkomst
+                    else _("no meeting yet"),
+                    ngettext("%(n)s member", "%(n)s members", n) % {"n": n},
+                )
             )
-            for v in dates.chosen_themes(obj)
-        ]
         if not rows:
             return str(_("No theme was chosen."))
         return format_html("<ol>{}</ol>", format_html_join("", "<li>{} ({}): {}</li>", rows))
@@ -158,7 +160,7 @@ class ReactieAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     search_fields = ["tekst"]
     ordering = ["-aangemaakt_op", "-pk"]
     fields = ["voorstel", "lid", "tekst", "aangemaakt_op"]
-    readonly_fields = fields
+    readonly_fields = ["voorstel", "lid", "tekst", "aangemaakt_op"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
