@@ -223,6 +223,7 @@ COORDINATOR_ADMIN = {
     "leden.lid": "v",
     "themas.themaronde": "vac",
     "themas.themavoorstel": "vc",
+    "themas.reactie": "vd",  # moderation: read and delete
 }
 
 
@@ -232,6 +233,7 @@ STAFF_CANNOT = {
     "bijeenkomsten.aanmelding": "d",  # a registration is cancelled, never deleted
     "berichten.verzending": "a",
     "leden.digesttoestemming": "a",
+    "themas.reactie": "a",  # members write comments on the round page
 }
 
 

@@ -20,7 +20,7 @@ from tests import factories
 from tests.accountfixtures import give_totp
 from tests.leden.test_accounts_photo import jpeg_with_gps
 from tests.portal.test_uploads import pdf_bytes
-from themas.models import Themaronde, Themavoorstel
+from themas.models import Reactie, Themaronde, Themavoorstel
 
 pytestmark = pytest.mark.django_db
 
@@ -122,9 +122,11 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
     Themavoorstel.objects.create(
         ronde=ronde, titel="Dubbel thema", waarom="Waarom", indiener=lid, samengevoegd_in=voorstel
     )
+    reactie = Reactie.objects.create(voorstel=voorstel, lid=lid, tekst="Goed thema")
     return {
         "themas.themaronde": ronde,
         "themas.themavoorstel": voorstel,
+        "themas.reactie": reactie,
         "netwerken.netwerk": netwerk,
         "netwerken.partnerorganisatie": partner,
         "bijeenkomsten.halfjaarprogramma": programma,
