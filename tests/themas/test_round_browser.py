@@ -71,3 +71,35 @@ def test_on_a_desktop_a_member_proposes_and_later_reads_the_result(
     page.goto(_url(site_url, ronde))
     assert page.get_by_role("heading", name="Uitslag").is_visible()
     check_accessibility(page, "themaronde-uitslag-desktop")
+
+
+def test_on_a_phone_a_member_comments_during_voting_with_the_keyboard(
+    browser, site_url, twente, kern_twente
+):
+    """The comment field sits inside the ballot form but posts its own form; the ballot is
+    left alone and the comment shows under its proposal with the member's name."""
+    ronde = open_round(twente)
+    proposals = propose(ronde)
+    start_voting(ronde)
+    context = browser.new_context(
+        locale="nl-NL", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    remember_documents(page)
+    try:
+        log_in(page, site_url, kern_twente)
+        page.goto(_url(site_url, ronde))
+        summary = page.locator(f"summary:has-text('{TITLES[1]}')")
+        summary.focus()
+        page.keyboard.press("Enter")
+        page.locator(f"#reactie-tekst-{proposals[1].pk}").focus()
+        page.keyboard.type("Graag met een raadslid erbij.")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("text=Je reactie staat erbij")
+        assert proposals[1].reacties.get().tekst == "Graag met een raadslid erbij."
+        assert not Stem.objects.exists()
+        assert page.get_by_text("Graag met een raadslid erbij.").is_visible()
+        check_accessibility(page, "themaronde-gereageerd-telefoon")
+    finally:
+        context.close()
