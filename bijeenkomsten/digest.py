@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,7 +34,7 @@ from berichten.models import Verzending
 from berichten.outbox import Recipient, claim_mails
 from leden.digest_consent import unsubscribe_token
 from leden.mail_preferences import NewsletterStatus, digest_settings, receives_digest
-from leden.models import DigestToestemming, Lid, Lidmaatschap
+from leden.models import Lid, Lidmaatschap
 from netwerken.models import Netwerk
 from portal.mail import render_mail
 
@@ -141,6 +142,8 @@ class DigestContent:
     programmas: list[Halfjaarprogramma] = field(default_factory=list)
     materialen: list[Materiaal] = field(default_factory=list)
     verslagen: list[Bijeenkomst] = field(default_factory=list)
+    # The member's consent, whose token is their unsubscribe link: not part of the content.
+    toestemming: UUID | None = None
 
     def __bool__(self) -> bool:
         return bool(
@@ -239,7 +242,9 @@ def build_digests(
     for lid_id, lid in leden.items():
         mine = memberships.get(lid_id, {})
         my_koepels = {koepel_of[n] for n in mine}
-        content = DigestContent()
+        consent = settings_of[lid_id].toestemming
+        assert consent is not None  # only members whose newsletter is on are here
+        content = DigestContent(toestemming=consent.sleutel)
         for b in coming:
             if organisers[b.pk] & mine.keys():
                 if may_see(b, mine):
@@ -266,18 +271,13 @@ def build_digests(
 def send_digest_batch(lid_ids: Sequence[int], periode: str, *, now: datetime | None = None) -> int:
     """Build and send one batch of digests over one SMTP connection; returns the number sent.
 
-    The queries are the same for 5 members or 500: the content (see build_digests), the
-    unsubscribe tokens, one bulk insert of the claims and one read of those still queued.
+    The queries are the same for 5 members or 500: the content with each member's consent
+    (see build_digests), one bulk insert of the claims and one read of those still queued.
     """
     now = now or timezone.now()
     digests = {pk: d for pk, d in build_digests(lid_ids, periode, now=now).items() if d[1]}
     if not digests:
         return 0
-    tokens = dict(
-        DigestToestemming.objects.filter(
-            lid_id__in=digests, bevestigd_op__isnull=False, ingetrokken_op__isnull=True
-        ).values_list("lid_id", "sleutel")
-    )
     claimed = claim_mails(
         kind=DIGEST,
         key=periode,
@@ -294,11 +294,12 @@ def send_digest_batch(lid_ids: Sequence[int], periode: str, *, now: datetime | N
     messages = []
     for lid_id, pk in sorted(queued, key=lambda item: item[1]):
         lid, content = digests[lid_id]
+        assert content.toestemming is not None  # build_digests sets it for everyone
         template = templates.get(content.key)
         if template is None:
             template = templates[content.key] = _DigestTemplate(content, periode)
         url = settings.SITE_URL + unsubscribe_path.replace(
-            "TOKEN", unsubscribe_token(tokens[lid_id])
+            "TOKEN", unsubscribe_token(content.toestemming)
         )
         messages.append((pk, template.mail_for(pk=pk, lid=lid, url=url, raw=raw)))
     return deliver(messages, connection=connection)
