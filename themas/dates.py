@@ -12,7 +12,7 @@ become moments only when a meeting is made.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -228,14 +228,15 @@ def date_plan_propose(*, peiling: Datumpeiling) -> ProposedPlan:
             )
             % {"count": len(themes)}
         ) from error
-    names = {m.lid_id: m.lid.naam for m in memberships}
+    # Keyed as the planner keys its members (any hashable; here the member id).
+    names: dict[Hashable, str] = {m.lid_id: m.lid.naam for m in memberships}
     rows = {
         scored.day: CandidateRow(
             avond=evenings[scored.day],
             score=scored.score,
-            yes=[names[key] for key in scored.yes],  # type: ignore[index]
-            if_need_be=[names[key] for key in scored.if_need_be],  # type: ignore[index]
-            no=[names[key] for key in scored.no],  # type: ignore[index]
+            yes=[names[key] for key in scored.yes],
+            if_need_be=[names[key] for key in scored.if_need_be],
+            no=[names[key] for key in scored.no],
             unanswered=len(scored.unanswered),
         )
         for scored in plan.candidates
