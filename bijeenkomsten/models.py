@@ -21,6 +21,10 @@ class HalfjaarprogrammaQuerySet(models.QuerySet):
         return self.filter(gepubliceerd=True)
 
 
+# A half-year, as programmes and theme rounds name it.
+HALF_YEAR_CHOICES = [(1, _("first half (January–June)")), (2, _("second half (July–December)"))]
+
+
 class Halfjaarprogramma(models.Model):
     """A network's programme for one half-year, with its jointly chosen themes."""
 
@@ -31,10 +35,7 @@ class Halfjaarprogramma(models.Model):
         verbose_name=_("network"),
     )
     jaar = models.PositiveSmallIntegerField(_("year"))
-    helft = models.PositiveSmallIntegerField(
-        _("half"),
-        choices=[(1, _("first half (January–June)")), (2, _("second half (July–December)"))],
-    )
+    helft = models.PositiveSmallIntegerField(_("half"), choices=HALF_YEAR_CHOICES)
     themas = models.TextField(
         _("themes"), blank=True, help_text=_("The jointly chosen themes, one per line.")
     )

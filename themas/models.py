@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from bijeenkomsten.models import HALF_YEAR_CHOICES
+
 
 class RondeStatus(models.TextChoices):
     VOORSTELLEN = "voorstellen", _("proposing")
@@ -50,10 +52,7 @@ class Themaronde(models.Model):
         verbose_name=_("network"),
     )
     jaar = models.PositiveSmallIntegerField(_("year"))
-    helft = models.PositiveSmallIntegerField(
-        _("half"),
-        choices=[(1, _("first half (January–June)")), (2, _("second half (July–December)"))],
-    )
+    helft = models.PositiveSmallIntegerField(_("half"), choices=HALF_YEAR_CHOICES)
     voorstellen_tot = models.DateTimeField(_("proposals until"))
     stemmen_tot = models.DateTimeField(_("voting until"))
     max_stemmen = models.PositiveSmallIntegerField(
