@@ -1,0 +1,102 @@
+"""The register of personal data (AVG art. 30): every model field that holds personal data,
+declared once, with its purpose, its legal ground, who sees it and how long it is kept.
+
+Portal imports no app, so each app declares its own fields from its `privacy` module (which
+portal's start-up imports, see `portal.apps`). The privacy statement, the processing record
+and the nightly retention job all read this one register, so what the portal says it keeps
+and what it forgets are the same numbers.
+
+A retention period is a setting: `settings.RETENTION_DAYS[key]` when set, else the declared
+default. `apply` is the app's own step that forgets what has expired (anonymise or delete, in
+batches, idempotent); it takes the moment "now" and returns how many rows it changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Ground(models.TextChoices):
+    """The legal ground (AVG art. 6(1)) for keeping a field."""
+
+    CONSENT = "consent", _("consent")
+    AGREEMENT = "agreement", _("the membership agreement")
+    LEGAL_OBLIGATION = "legal", _("a legal obligation")
+    LEGITIMATE_INTEREST = "interest", _("a legitimate interest")
+
+
+class Action(models.TextChoices):
+    ANONYMISE = "anonymise", _("anonymised")
+    DELETE = "delete", _("deleted")
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a field is kept: a period in days (a setting), counted from an event."""
+
+    key: str  # settings.RETENTION_DAYS[key] overrides default_days
+    default_days: int
+    starts: str  # what the period counts from, e.g. _("after the meeting")
+    action: Action
+    apply: Callable[[datetime], int] | None = None  # the nightly step; rows changed
+
+    @property
+    def days(self) -> int:
+        return int(getattr(settings, "RETENTION_DAYS", {}).get(self.key, self.default_days))
+
+
+@dataclass(frozen=True)
+class Entry:
+    model: str  # "app_label.ModelName"
+    fields: tuple[str, ...]
+    purpose: str
+    ground: Ground
+    seen_by: str
+    retention: Retention | None = None
+    kept: str = ""  # when there is no period: how long, in words (e.g. "while a member")
+    extra: dict = field(default_factory=dict)
+
+
+_entries: list[Entry] = []
+
+
+def declare(
+    model: str,
+    *,
+    fields: tuple[str, ...] | list[str],
+    purpose: str,
+    ground: Ground,
+    seen_by: str,
+    retention: Retention | None = None,
+    kept: str = "",
+) -> Entry:
+    """Put a model's personal fields in the register (once per model and field)."""
+    if retention is None and not kept:
+        raise ImproperlyConfigured(f"{model}: say how long {fields} are kept")
+    declared = {(e.model, f) for e in _entries for f in e.fields}
+    for name in fields:
+        if (model, name) in declared:
+            raise ImproperlyConfigured(f"{model}.{name} is declared twice")
+    entry = Entry(model, tuple(fields), purpose, ground, seen_by, retention, kept)
+    _entries.append(entry)
+    return entry
+
+
+def entries() -> list[Entry]:
+    return list(_entries)
+
+
+def retentions() -> list[Retention]:
+    """Every distinct retention rule, once (several entries may share one)."""
+    seen: dict[str, Retention] = {}
+    for entry in _entries:
+        if entry.retention is not None:
+            seen.setdefault(entry.retention.key, entry.retention)
+    return list(seen.values())
