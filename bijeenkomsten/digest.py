@@ -320,11 +320,18 @@ _RAW_MARKERS = re.compile(_MARKERS.pattern.encode())
 class _DigestTemplate:
     """The digest for one content, rendered once with markers for what differs per member."""
 
-    def __init__(self, content: DigestContent, periode: str) -> None:
+    def __init__(
+        self,
+        content: DigestContent,
+        periode: str,
+        *,
+        template: str = DIGEST,
+        list_id: str = "Regionet digest <digest.regionet>",
+    ) -> None:
         headers = {
             "List-Unsubscribe": f"<{_URL}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": "Regionet digest <digest.regionet>",
+            "List-Id": list_id,
             "Precedence": "bulk",
             "Message-ID": message_id(_ID),
         }
@@ -334,7 +341,7 @@ class _DigestTemplate:
             "periode": periode,
             "periode_tekst": period_in_words(periode),
         }
-        self.mail = render_mail("digest", {**context, "afmelden_url": _URL}, to=_ADDRESS)
+        self.mail = render_mail(template, {**context, "afmelden_url": _URL}, to=_ADDRESS)
         self.mail.extra_headers.update(headers)
         alternatives, self.mail.alternatives = self.mail.alternatives, []
         for html, mimetype in alternatives:
@@ -352,16 +359,21 @@ class _DigestTemplate:
 
     def mail_for(self, *, pk: int, lid: Lid, url: str, raw: bool) -> EmailMessage | _RawMail:
         """This member's digest: raw bytes to send as they are where possible, else a mail."""
-        email = lid.user.email
+        return self.mail_to(pk=pk, naam=lid.naam, email=lid.user.email, url=url, raw=raw)
+
+    def mail_to(
+        self, *, pk: int, naam: str, email: str, url: str, raw: bool
+    ) -> EmailMessage | _RawMail:
+        """The digest for this name and address (the newsletter without an account uses it)."""
         values = {
-            _NAME: lid.naam,
-            _NAME_HTML: escape(lid.naam),
+            _NAME: naam,
+            _NAME_HTML: escape(naam),
             _URL: url,
             _URL_HTML: escape(url),
             _ADDRESS: email,
             _ID: str(pk),
         }
-        fits = email.isascii() and (lid.naam.isascii() or not self.seven_bit)
+        fits = email.isascii() and (naam.isascii() or not self.seven_bit)
         if raw and self.raw_parts is not None and fits:
             filled = [values[m.decode()].encode() for m in self.markers] + [b""]
             body = b"".join(
@@ -399,3 +411,8 @@ class _RawMail:
         assert self.connection is not None and self.connection.connection is not None
         self.connection.connection.sendmail(self.from_email, [self.to], self.raw)
         return 1
+
+
+# For other digests built on this machinery (nieuwsbrief: the newsletter without an account).
+DigestTemplate = _DigestTemplate
+period_start = _period_start

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "bijeenkomsten",
     "themas",
     "berichten",
+    "nieuwsbrief",
+    "contact",
     "demo",
 ]
 
@@ -186,6 +188,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key,10/d/key",
     "guest_registration": "5/10m/ip,30/d/ip",
     "guest_registration_mail": "3/h/key,6/d/key",
+    # The newsletter without an account: per client, and confirmation mails per address (the
+    # outbox adds a hard limit of one confirmation mail per address per day).
+    "newsletter": "5/10m/ip,30/d/ip",
+    "newsletter_mail": "3/h/key,6/d/key",
+    # Contact forms: per client, and per sender address.
+    "contact": "5/10m/ip,20/d/ip",
+    "contact_mail": "3/h/key,10/d/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
 # A subclass of allauth's form (not ACCOUNT_SIGNUP_FORM_CLASS): it also shapes the known-address
@@ -254,6 +263,7 @@ CELERY_TASK_ROUTES = {
         "bijeenkomsten.tasks.send_due_reminders",
         "berichten.tasks.retry_stale_mails",
         "leden.tasks.send_departure_mails",
+        "nieuwsbrief.tasks.send_subscriber_digest_batch",
     )
 }
 
@@ -286,6 +296,11 @@ CELERY_BEAT_SCHEDULE: dict = {
             day_of_week=(BERICHTEN_DIGEST_WEEKDAY + 1) % 7,  # crontab counts from Sunday
         ),
     },
+}
+# The newsletter without an account goes out on the same digest morning.
+CELERY_BEAT_SCHEDULE["nieuwsbrief-abonnees"] = {
+    **CELERY_BEAT_SCHEDULE["berichten-nieuwsbrief"],
+    "task": "nieuwsbrief.tasks.send_subscriber_digests",
 }
 
 # --- Internationalisation ---------------------------------------------------

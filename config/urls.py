@@ -61,6 +61,8 @@ urlpatterns = [
     path("netwerken/", include((bijeenkomsten_urls.network_urlpatterns, "netwerken"))),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("leden.mail_urls")),
+    path("nieuwsbrief/", include("nieuwsbrief.urls")),
+    path("contact/", include("contact.urls")),
     path("export/", include(_behind_totp(export_urls))),
 ]
 

@@ -109,10 +109,14 @@ def mail_preferences_view(request: HttpRequest) -> HttpResponse:
     return render(request, "berichten/voorkeuren.html", {**context, "forms": forms_})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def digest_request_view(request: HttpRequest) -> HttpResponse:
-    """Subscribe for all networks at once (double opt-in), or see what you receive now."""
+    """Subscribe for all networks at once (double opt-in), or see what you receive now.
+
+    A visitor without an account asking for the newsletter meets no login page: they go to
+    the newsletter without an account (app nieuwsbrief, wired in config.urls)."""
+    if not request.user.is_authenticated:
+        return redirect("nieuwsbrief:aanmelden")
     lid = _get_lid_for_user(request)
     form = DigestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

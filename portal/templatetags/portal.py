@@ -1,8 +1,14 @@
+from collections.abc import Iterable
 from datetime import datetime
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import get_language, to_locale
 
 register = template.Library()
 
@@ -38,3 +44,40 @@ def lookup(mapping, key):
 def squash(value: str) -> str:
     """Runs of whitespace, newlines included, as one space (page titles, descriptions)."""
     return " ".join(str(value).split())
+
+
+OG_DESCRIPTION_LENGTH = 300
+
+
+@register.simple_tag(takes_context=True)
+def opengraph(
+    context: template.Context,
+    *,
+    title: str,
+    description: str = "",
+    date: datetime | None = None,
+    end: datetime | None = None,
+    network: str | Iterable = "",
+    type: str = "website",  # noqa: A002 (the Open Graph property's name)
+) -> SafeString:
+    """Open Graph tags for the page's head, so a link pasted in a chat or a newsletter shows
+    what it is. Fill base.html's `opengraph` block with it:
+    `{% block opengraph %}{% opengraph title=x date=y network=z description=w %}{% endblock %}`.
+    The description starts with the date and the network(s) (names, or objects with `naam`)."""
+    if isinstance(network, str):
+        networks = network
+    else:
+        networks = ", ".join(getattr(n, "naam", str(n)) for n in network)
+    when = tijdvak(date, end) if date else ""
+    text = " · ".join(p for p in (when, networks, squash(description)) if p)
+    request = context.get("request")
+    url = settings.SITE_URL + (request.path if request is not None else "/")
+    tags = [
+        ("og:type", type),
+        ("og:site_name", "Regionet"),
+        ("og:locale", to_locale(get_language() or settings.LANGUAGE_CODE)),
+        ("og:title", squash(title)),
+        ("og:description", Truncator(text).chars(OG_DESCRIPTION_LENGTH)),
+        ("og:url", url),
+    ]
+    return format_html_join("\n", '<meta property="{}" content="{}">', tags)

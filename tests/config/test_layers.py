@@ -22,6 +22,8 @@ PROJECT = (
     "themas",
     "berichten",
     "portal",
+    "nieuwsbrief",
+    "contact",
 )
 
 # Function-local imports that must stay, with the reason. Keep this short.
