@@ -33,6 +33,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"  # 302 to the login page
 ADMIN_LOGIN = "admin login"  # 302 to the admin's login page
 TOTP = "totp"  # 302 to the activation of two-step verification
+NEWSLETTER = "newsletter"  # 302 to the newsletter without an account (no login page)
 WITHOUT_TOTP = ["coordinator_no_totp", "staff_no_totp"]
 MATRIX_ROLES = [*ROLES, *WITHOUT_TOTP]
 
@@ -175,10 +176,22 @@ CASES = [
     ),
     Case("bijeenkomsten:materiaal", "no such file", HIDDEN, lambda w: ["materiaal/pdf/x.pdf"]),
     # berichten
-    Case("berichten:digest_aanvragen", "form", members(200)),
+    Case("berichten:digest_aanvragen", "form", members(200, anon=NEWSLETTER)),
     Case("berichten:voorkeuren", "mail preferences per network", members(200)),
     Case("berichten:digest_bevestigen", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
     Case("berichten:afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
+    # nieuwsbrief: anyone, without an account; the links' tokens decide
+    Case("nieuwsbrief:aanmelden", "form", OPEN),
+    Case("nieuwsbrief:aanmelden", "empty form", everyone(400), method="post"),
+    Case("nieuwsbrief:bevestigen", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
+    Case("nieuwsbrief:afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
+    # contact: anyone
+    Case("contact:index", "page", OPEN),
+    Case("contact:netwerk", "form", OPEN, lambda w: ["twente"]),
+    Case("contact:netwerk", "empty form", everyone(400), lambda w: ["twente"], "post"),
+    Case("contact:netwerk", "unknown network", HIDDEN, lambda w: ["bestaat-niet"]),
+    Case("contact:koepel", "form", OPEN, lambda w: ["bpsw"]),
+    Case("contact:koepel", "unknown umbrella", HIDDEN, lambda w: ["bestaat-niet"]),
     # exports: coordinators (their networks) and staff only
     Case("portal:index", "page", EXPORTERS),
     Case("portal:members", "POST csv", EXPORTERS, method="post", data={"formaat": "csv"}),
@@ -224,6 +237,7 @@ COORDINATOR_ADMIN = {
     "themas.themaronde": "vac",
     "themas.themavoorstel": "vc",
     "themas.reactie": "vd",  # moderation: read and delete
+    "contact.contactbericht": "v",  # their networks' messages, read only
 }
 
 
@@ -234,6 +248,8 @@ STAFF_CANNOT = {
     "berichten.verzending": "a",
     "leden.digesttoestemming": "a",
     "themas.reactie": "a",  # members write comments on the round page
+    "nieuwsbrief.abonnee": "a",  # subscribers sign up themselves
+    "contact.contactbericht": "a",  # visitors write them
 }
 
 
@@ -380,6 +396,8 @@ def _outcome(response) -> int | str:
             return ADMIN_LOGIN
         if location == reverse("mfa_activate_totp"):
             return TOTP
+        if location == reverse("nieuwsbrief:aanmelden"):
+            return NEWSLETTER
     return response.status_code
 
 

@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from contact.models import Contactbericht
+from nieuwsbrief.models import Abonnee, Abonnement
 from tests import factories
 from tests.accountfixtures import give_totp
 from tests.leden.test_accounts_photo import jpeg_with_gps
@@ -123,7 +125,27 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
         ronde=ronde, titel="Dubbel thema", waarom="Waarom", indiener=lid, samengevoegd_in=voorstel
     )
     reactie = Reactie.objects.create(voorstel=voorstel, lid=lid, tekst="Goed thema")
+    abonnee = Abonnee.objects.create(
+        email=f"volger.{netwerk.slug}@example.org",
+        tekst="Ik wil de nieuwsbrief",
+        gevraagd_via="nieuwsbrief-formulier",
+        bevestigd_op=timezone.now(),
+        user=member,
+    )
+    Abonnement.objects.create(abonnee=abonnee, netwerk=netwerk, bevestigd_op=timezone.now())
+    Abonnement.objects.create(abonnee=abonnee, koepel=netwerk.koepel)
+    contactbericht = Contactbericht.objects.create(
+        netwerk=netwerk,
+        naam="Sam Vrager",
+        email="sam@example.org",
+        bericht="Mag ik eens komen kijken?",
+        wil_meedoen=True,
+        ontvangers="coordinatoren",
+        aantal_ontvangers=1,
+    )
     return {
+        "nieuwsbrief.abonnee": abonnee,
+        "contact.contactbericht": contactbericht,
         "themas.themaronde": ronde,
         "themas.themavoorstel": voorstel,
         "themas.reactie": reactie,
