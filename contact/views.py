@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from netwerken.models import Koepel, Netwerk
 from portal import ratelimit
+from portal.headers import personal_data
 
 from . import services
 from .forms import ContactForm, UmbrellaContactForm
@@ -54,6 +55,7 @@ def _handle(
     return render(request, "contact/formulier.html", context, status=status)
 
 
+@personal_data  # the answer names the sender's address
 @require_http_methods(["GET", "POST"])
 def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     netwerk = get_object_or_404(Netwerk.objects.select_related("koepel"), slug=slug)
@@ -61,6 +63,7 @@ def network_contact(request: HttpRequest, slug: str) -> HttpResponse:
     return _handle(request, form, netwerk=netwerk, koepel=netwerk.koepel)
 
 
+@personal_data
 @require_http_methods(["GET", "POST"])
 def umbrella_contact(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Meer weten over de regionetwerken": the umbrella's staff."""

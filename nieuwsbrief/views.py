@@ -33,6 +33,7 @@ def _initial(request: HttpRequest) -> dict:
     return initial
 
 
+@personal_data  # the answer names the address
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     """Follow networks' newsletters with an e-mail address alone (double opt-in)."""
