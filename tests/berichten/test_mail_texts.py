@@ -13,9 +13,12 @@ from django.utils import timezone
 from berichten.models import Verzending
 from bijeenkomsten import reminders, services
 from bijeenkomsten import tasks as meeting_tasks
+from contact import services as contact_services
 from leden import digest_consent
 from leden import privacy as leden_privacy
 from leden import services as leden_services
+from nieuwsbrief import services as nieuwsbrief_services
+from nieuwsbrief import tasks as nieuwsbrief_tasks
 from tests import factories, mailfixtures
 from tests.berichten.test_mail import consent, next_monday_morning
 from tests.mailfixtures import html_part, text_part
@@ -135,6 +138,19 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
     with capture(execute=True):  # datumpeiling_herinnering
         Datumpeiling.objects.create(ronde=ronde, sluit_op=timezone.now() + timedelta(days=1))
         theme_tasks.run_date_polls()
+    with capture(execute=True):  # nieuwsbrief_bevestigen, nieuwsbrief_digest, contactbericht
+        volger = nieuwsbrief_services.subscription_request(
+            email="volger@example.org", netwerk_ids=[twente.pk], tekst="t", via="test"
+        )
+        nieuwsbrief_services.subscription_confirm(abonnee_id=volger.pk)
+        nieuwsbrief_tasks.queue_subscriber_digests(now=now)
+        contact_services.contact_message_send(
+            netwerk_id=twente.pk,
+            naam="Sam Vrager",
+            email="sam@example.org",
+            bericht="Mag ik een keer komen kijken?",
+            wil_meedoen=True,
+        )
     with capture(execute=True):  # account: allauth's mail through the outbox
         from django.test import Client
 
