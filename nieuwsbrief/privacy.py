@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import cast
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
+from leden import privacy as leden_privacy
+from leden.models import Lid, User
 from portal.personal_data import Action, Ground, Retention, declare
 
 from .models import Abonnee
@@ -75,4 +78,48 @@ declare(
     seen_by=_("Staff in the admin's list of subscribers."),
     retention=UNSUBSCRIBED,
     kept=_("While subscribed."),
+)
+
+
+# --- A member's download and erasure (leden.privacy) -------------------------------------------
+
+
+def _of_member(user: User) -> Q:
+    return Q(user=user) | Q(email=user.email.strip().lower())
+
+
+def _collect(lid: Lid) -> list[dict]:
+    """The newsletter subscriptions of the member's address, with the consent as given."""
+    rows = []
+    for abonnee in Abonnee.objects.filter(_of_member(lid.user)).prefetch_related(
+        "abonnementen__netwerk", "abonnementen__koepel"
+    ):
+        rows.append(
+            {
+                "email": abonnee.email,
+                "toestemming": abonnee.tekst,
+                "gevraagd_op": abonnee.gevraagd_op.isoformat(),
+                "bevestigd_op": abonnee.bevestigd_op.isoformat() if abonnee.bevestigd_op else None,
+                "afgemeld_op": abonnee.ingetrokken_op.isoformat()
+                if abonnee.ingetrokken_op
+                else None,
+                "volgt": [str(a.netwerk or a.koepel) for a in abonnee.abonnementen.all()],
+            }
+        )
+    return rows
+
+
+def _erase(user: User, lid: Lid | None) -> None:
+    """Erasing the account erases the subscriptions of its address too: "forget me"."""
+    Abonnee.objects.filter(_of_member(user)).delete()
+
+
+leden_privacy.register(
+    leden_privacy.Holder(
+        name="nieuwsbrief",
+        collect=_collect,
+        logged_objects=lambda lid: {},  # the admin cannot change subscribers
+        erase=_erase,
+        narrowed=lambda lid: None,  # following a network needs no membership
+    )
 )

@@ -410,3 +410,15 @@ def test_deleting_a_network_deletes_its_subscriptions_not_the_subscriber(twente,
     abonnee = subscribe(netwerken=[twente, rotterdam])
     Netwerk.objects.filter(pk=rotterdam.pk).delete()
     assert digest.followed_networks([abonnee.pk])[abonnee.pk] == {twente.pk}
+
+
+def test_a_members_download_shows_the_subscription_and_erasure_forgets_it(twente, kern_twente):
+    from leden import privacy as leden_privacy
+
+    abonnee = subscribe(kern_twente.email, netwerken=[twente])
+    [section] = [
+        h.collect(kern_twente.lid) for h in leden_privacy.holders() if h.name == "nieuwsbrief"
+    ]
+    assert section[0]["volgt"] == [twente.naam] and section[0]["toestemming"] == "tekst"
+    leden_privacy.account_delete(user=kern_twente)
+    assert not Abonnee.objects.filter(pk=abonnee.pk).exists()
