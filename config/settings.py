@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "netwerken",
     "bijeenkomsten",
     "themas",
+    "bevragingen",
     "berichten",
     "demo",
 ]
