@@ -187,6 +187,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key,10/d/key",
     "guest_registration": "5/10m/ip,30/d/ip",
     "guest_registration_mail": "3/h/key,6/d/key",
+    "survey_email": "5/10m/ip,30/d/ip",
+    "survey_email_mail": "3/h/key,6/d/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
 # A subclass of allauth's form (not ACCOUNT_SIGNUP_FORM_CLASS): it also shapes the known-address
