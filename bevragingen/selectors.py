@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from .models import Antwoord, Bevraging, Optie, Respons, Sectie, Vraag
@@ -155,48 +155,66 @@ def survey_results(
     bevraging: Bevraging, *, by: Vraag | None = None, published_only: bool = False
 ) -> Results:
     """Every question's figures, suppressed, and a breakdown by `by` (a one-choice or scale
-    question) when asked. Six queries at most, however many responses."""
+    question) when asked. Nine queries at most, however many responses."""
     questions = questions_of(bevraging, published_only=published_only)
     total = Respons.objects.filter(bevraging=bevraging).complete().count()
-    answers = Antwoord.objects.filter(vraag__bevraging=bevraging, respons__afgerond=True)
-    categorical = [Vraag.Soort.EEN, Vraag.Soort.MEER, Vraag.Soort.SCHAAL]
+    categorical = [q.pk for q in questions if q.is_categorical]
+    other = [q.pk for q in questions if not q.is_categorical]
+    # Every answer to these questions, minus those of responses not sent (few, found by
+    # index): no join of every answer with its response.
+    every = Antwoord.objects.all()
+    unsent = Antwoord.objects.filter(respons__bevraging=bevraging, respons__afgerond=False)
 
-    counts: dict[int, dict[object, int]] = defaultdict(dict)
-    for row in (
-        answers.filter(vraag__soort__in=categorical)
-        .values("vraag_id", "optie_id", "getal")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        key = row["optie_id"] if row["optie_id"] is not None else row["getal"]
-        counts[row["vraag_id"]][key] = row["n"]
-    answered: dict[int, tuple[int, float | None]] = {
-        row["vraag_id"]: (row["n"], row["mean"])
-        for row in answers.values("vraag_id")
-        .annotate(n=Count("respons_id", distinct=True), mean=Avg("getal"))
-        .order_by()
-    }
-
-    pairs: dict[int, dict[tuple[object, object], int]] = defaultdict(dict)
-    if by is not None:
-        for row in (
-            answers.filter(vraag__soort__in=categorical, respons__antwoorden__vraag=by)
-            .exclude(vraag=by)
-            .values(
-                "vraag_id",
-                "optie_id",
-                "getal",
-                "respons__antwoorden__optie_id",
-                "respons__antwoorden__getal",
-            )
+    counts: dict[int, dict[object, int]] = defaultdict(lambda: defaultdict(int))
+    for answers, sign in ((every, 1), (unsent, -1)):
+        for vraag_id, optie_id, getal, n in (
+            answers.filter(vraag_id__in=categorical)
+            .values_list("vraag_id", "optie_id", "getal")
             .annotate(n=Count("id"))
             .order_by()
         ):
-            key = row["optie_id"] if row["optie_id"] is not None else row["getal"]
-            group = row["respons__antwoorden__optie_id"]
-            if group is None:
-                group = row["respons__antwoorden__getal"]
-            pairs[row["vraag_id"]][(group, key)] = row["n"]
+            counts[vraag_id][optie_id if optie_id is not None else getal] += sign * n
+
+    sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # answers, sum of numbers
+    for answers, sign in ((every, 1), (unsent, -1)):
+        for vraag_id, n, added in (
+            answers.filter(vraag_id__in=other)
+            .values_list("vraag_id")
+            .annotate(n=Count("id"), added=Sum("getal"))
+            .order_by()
+        ):
+            sums[vraag_id][0] += sign * n
+            sums[vraag_id][1] += sign * (added or 0)
+    answered: dict[int, tuple[int, float | None]] = {}
+    for vraag in questions:
+        if vraag.pk in sums:
+            n, added = sums[vraag.pk]
+            answered[vraag.pk] = (n, added / n if n else None)
+        elif vraag.soort in (Vraag.Soort.EEN, Vraag.Soort.SCHAAL):
+            n = sum(counts[vraag.pk].values())
+            added = sum(k * v for k, v in counts[vraag.pk].items() if isinstance(k, int))
+            mean = added / n if n and vraag.soort == Vraag.Soort.SCHAAL else None
+            answered[vraag.pk] = (n, mean)
+
+    pairs: dict[int, dict[tuple[object, object], int]] = defaultdict(lambda: defaultdict(int))
+    if by is not None:
+        for answers, sign in ((every, 1), (unsent, -1)):
+            for vraag_id, optie_id, getal, g_optie, g_getal, n in (
+                answers.filter(vraag_id__in=categorical, respons__antwoorden__vraag=by)
+                .exclude(vraag=by)
+                .values_list(
+                    "vraag_id",
+                    "optie_id",
+                    "getal",
+                    "respons__antwoorden__optie_id",
+                    "respons__antwoorden__getal",
+                )
+                .annotate(n=Count("id"))
+                .order_by()
+            ):
+                key = optie_id if optie_id is not None else getal
+                group = g_optie if g_optie is not None else g_getal
+                pairs[vraag_id][(group, key)] += sign * n
 
     results: dict[int, QuestionResult] = {}
     margins: dict[int, tuple[list[tuple[object, str]], list[int], list[bool]]] = {}
