@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, FilteredRelation, Max, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from .models import Antwoord, Bevraging, Optie, Respons, Sectie, Vraag
@@ -19,6 +20,9 @@ from .suppression import MIN_CELL, Table, suppress_counts, suppress_table
 
 NO_ANSWER = None  # the category key of "no answer"
 SCALE = [1, 2, 3, 4, 5]
+# Sent responses never change, so a survey's counts are kept under a key that names how
+# many there are and the last one: a new response makes a new key.
+AGGREGATES_SECONDS = 3600
 CHART_ROW, CHART_LEFT, CHART_BAR = 28, 190, 250  # px: one bar's height, labels, 100 %
 
 
@@ -151,29 +155,47 @@ def _percent(count: int, of: int) -> float:
     return 100.0 * count / of if of else 0.0
 
 
-def survey_results(
-    bevraging: Bevraging, *, by: Vraag | None = None, published_only: bool = False
-) -> Results:
-    """Every question's figures, suppressed, and a breakdown by `by` (a one-choice or scale
-    question) when asked. Nine queries at most, however many responses."""
-    questions = questions_of(bevraging, published_only=published_only)
-    total = Respons.objects.filter(bevraging=bevraging).complete().count()
+def _aggregates(bevraging: Bevraging, questions: list[Vraag], by: Vraag | None) -> tuple:
+    """The counts in the database: per category, per number or text question, and per
+    category and group of `by`. Every answer to these questions, minus those of responses
+    not sent (few, found by index): no join of every answer with its response. With a
+    breakdown one query (a LEFT JOIN of each answer to its respondent's answer to `by`)
+    gives both the counts and the pairs."""
     categorical = [q.pk for q in questions if q.is_categorical]
     other = [q.pk for q in questions if not q.is_categorical]
-    # Every answer to these questions, minus those of responses not sent (few, found by
-    # index): no join of every answer with its response.
     every = Antwoord.objects.all()
     unsent = Antwoord.objects.filter(respons__bevraging=bevraging, respons__afgerond=False)
 
     counts: dict[int, dict[object, int]] = defaultdict(lambda: defaultdict(int))
+    pairs: dict[int, dict[tuple[object, object], int]] = defaultdict(lambda: defaultdict(int))
     for answers, sign in ((every, 1), (unsent, -1)):
-        for vraag_id, optie_id, getal, n in (
+        if by is None:
+            rows = (
+                answers.filter(vraag_id__in=categorical)
+                .values_list("vraag_id", "optie_id", "getal")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
+            for vraag_id, optie_id, getal, n in rows:
+                counts[vraag_id][optie_id if optie_id is not None else getal] += sign * n
+            continue
+        rows = (
             answers.filter(vraag_id__in=categorical)
-            .values_list("vraag_id", "optie_id", "getal")
+            .annotate(
+                groep=FilteredRelation(
+                    "respons__antwoorden", condition=Q(respons__antwoorden__vraag=by)
+                )
+            )
+            .values_list("vraag_id", "optie_id", "getal", "groep__optie_id", "groep__getal")
             .annotate(n=Count("id"))
             .order_by()
-        ):
-            counts[vraag_id][optie_id if optie_id is not None else getal] += sign * n
+        )
+        for vraag_id, optie_id, getal, g_optie, g_getal, n in rows:
+            key = optie_id if optie_id is not None else getal
+            counts[vraag_id][key] += sign * n
+            if vraag_id != by.pk and (g_optie is not None or g_getal is not None):
+                group = g_optie if g_optie is not None else g_getal
+                pairs[vraag_id][(group, key)] += sign * n
 
     sums: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # answers, sum of numbers
     for answers, sign in ((every, 1), (unsent, -1)):
@@ -185,36 +207,48 @@ def survey_results(
         ):
             sums[vraag_id][0] += sign * n
             sums[vraag_id][1] += sign * (added or 0)
+    # Plain dicts: cached (pickled) as they are.
+    return (
+        {k: dict(v) for k, v in counts.items()},
+        {k: list(v) for k, v in sums.items()},
+        {k: dict(v) for k, v in pairs.items()},
+    )
+
+
+def survey_results(
+    bevraging: Bevraging, *, by: Vraag | None = None, published_only: bool = False
+) -> Results:
+    """Every question's figures, suppressed, and a breakdown by `by` (a one-choice or scale
+    question) when asked. Eight queries at most, however many responses (three when the
+    counts are in the cache)."""
+    questions = questions_of(bevraging, published_only=published_only)
+    sent = (
+        Respons.objects.filter(bevraging=bevraging)
+        .complete()
+        .aggregate(n=Count("pk"), last=Max("pk"))
+    )
+    total = sent["n"]
+    key = (
+        f"bevragingen:cijfers:{bevraging.sleutel}:{by.pk if by else 0}:{total}:{sent['last']}:"
+        + ",".join(str(q.pk) for q in questions)
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = _aggregates(bevraging, questions, by)
+        cache.set(key, figures, AGGREGATES_SECONDS)
+    counts, sums, pairs = figures
     answered: dict[int, tuple[int, float | None]] = {}
     for vraag in questions:
         if vraag.pk in sums:
             n, added = sums[vraag.pk]
             answered[vraag.pk] = (n, added / n if n else None)
         elif vraag.soort in (Vraag.Soort.EEN, Vraag.Soort.SCHAAL):
-            n = sum(counts[vraag.pk].values())
-            added = sum(k * v for k, v in counts[vraag.pk].items() if isinstance(k, int))
+            n = sum(counts.get(vraag.pk, {}).values())
+            added = sum(k * v for k, v in counts.get(vraag.pk, {}).items() if isinstance(k, int))
             mean = added / n if n and vraag.soort == Vraag.Soort.SCHAAL else None
             answered[vraag.pk] = (n, mean)
-
-    pairs: dict[int, dict[tuple[object, object], int]] = defaultdict(lambda: defaultdict(int))
-    if by is not None:
-        for answers, sign in ((every, 1), (unsent, -1)):
-            for vraag_id, optie_id, getal, g_optie, g_getal, n in (
-                answers.filter(vraag_id__in=categorical, respons__antwoorden__vraag=by)
-                .exclude(vraag=by)
-                .values_list(
-                    "vraag_id",
-                    "optie_id",
-                    "getal",
-                    "respons__antwoorden__optie_id",
-                    "respons__antwoorden__getal",
-                )
-                .annotate(n=Count("id"))
-                .order_by()
-            ):
-                key = optie_id if optie_id is not None else getal
-                group = g_optie if g_optie is not None else g_getal
-                pairs[vraag_id][(group, key)] += sign * n
+    counts = defaultdict(dict, counts)
+    pairs = defaultdict(dict, pairs)
 
     results: dict[int, QuestionResult] = {}
     margins: dict[int, tuple[list[tuple[object, str]], list[int], list[bool]]] = {}
