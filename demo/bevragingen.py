@@ -359,5 +359,7 @@ def load_surveys(networks: dict[str, Netwerk]) -> None:
         bevraging.responsen.all().delete()
         services.responses_bulk_create(
             bevraging=bevraging,
-            responses=_responses(plan, spec["responses"], random.Random(f"bevraging-{slug}")),
+            responses=_responses(
+                plan, int(str(spec["responses"])), random.Random(f"bevraging-{slug}")
+            ),
         )
