@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bevragingen import services
@@ -42,7 +43,7 @@ SECTORS = [
 ]
 
 # (text, kind, options with weights (for MEER: the chance of each), required, published)
-WEST_VLAANDEREN = {
+WEST_VLAANDEREN: dict[str, Any] = {
     "titel": "Uitdagingen voor sterk sociaal werk in West-Vlaanderen",
     "opent_op": datetime(2020, 5, 4, 9, 0, tzinfo=BRUSSELS),
     "sluit_op": datetime(2020, 6, 15, 23, 59, tzinfo=BRUSSELS),
@@ -158,7 +159,7 @@ WEST_VLAANDEREN = {
     ],
 }
 
-BRUSSEL = {
+BRUSSEL: dict[str, Any] = {
     "titel": "Sociaal werk in tijden van corona",
     "opent_op": datetime(2020, 6, 2, 9, 0, tzinfo=BRUSSELS),
     "sluit_op": datetime(2020, 6, 30, 23, 59, tzinfo=BRUSSELS),
@@ -359,7 +360,5 @@ def load_surveys(networks: dict[str, Netwerk]) -> None:
         bevraging.responsen.all().delete()
         services.responses_bulk_create(
             bevraging=bevraging,
-            responses=_responses(
-                plan, int(str(spec["responses"])), random.Random(f"bevraging-{slug}")
-            ),
+            responses=_responses(plan, spec["responses"], random.Random(f"bevraging-{slug}")),
         )
