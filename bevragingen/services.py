@@ -173,6 +173,12 @@ def emailbevestiging_request(*, bevraging: Bevraging, email: str) -> str | None:
     return token
 
 
+def emailbevestiging_pending(*, bevraging: Bevraging, token: str) -> bool:
+    return Emailbevestiging.objects.filter(
+        bevraging=bevraging, sleutel_hash=token_hash(token), gebruikt=False
+    ).exists()
+
+
 @transaction.atomic
 def emailbevestiging_use(*, bevraging: Bevraging, token: str) -> str | None:
     """Use a confirmation link once: a new response token, not linked to the address."""

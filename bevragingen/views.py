@@ -197,6 +197,8 @@ def confirm_email(request: HttpRequest, sleutel: str, token: str) -> HttpRespons
         return _keep_token(
             redirect("bevragingen:invullen", sleutel=sleutel), bevraging, respons_token
         )
+    if not services.emailbevestiging_pending(bevraging=bevraging, token=token):
+        raise Http404
     return render(request, "bevragingen/bevestigen.html", {"bevraging": bevraging})
 
 
@@ -206,6 +208,8 @@ def answer(request: HttpRequest, sleutel: str) -> JsonResponse:
     bevraging = _survey(request, sleutel)
     if not can_respond(request.user, bevraging):
         raise Http404
+    if not bevraging.is_open:
+        return JsonResponse({"ok": False, "error": _("This survey is closed.")}, status=400)
     token = _token(request, bevraging) or request.POST.get("respons", "")
     if bevraging.asks_email and services.respons_for_token(bevraging, token) is None:
         return JsonResponse({"ok": False, "error": _("This link is not valid.")}, status=403)
@@ -265,7 +269,10 @@ def open_answers(request: HttpRequest, sleutel: str, vraag_id: int) -> HttpRespo
     bevraging = _managed(request, sleutel)
     vraag = get_object_or_404(Vraag, bevraging=bevraging, pk=vraag_id, soort=Vraag.Soort.OPEN)
     if request.method == "POST":
-        antwoord = get_object_or_404(Antwoord, vraag=vraag, pk=request.POST.get("antwoord", 0))
+        posted = request.POST.get("antwoord", "")
+        if not posted.isdigit():
+            raise Http404
+        antwoord = get_object_or_404(Antwoord, vraag=vraag, pk=int(posted))
         services.antwoord_tag(antwoord=antwoord, names=request.POST.get("labels", "").split(","))
         messages.success(request, _("Tags saved."))
         return redirect(request.get_full_path())

@@ -18,6 +18,7 @@ from leden import privacy as leden_privacy
 from leden import services as leden_services
 from tests import factories, mailfixtures
 from tests.berichten.test_mail import consent, next_monday_morning
+from tests.bevragingen.conftest import build_survey
 from tests.mailfixtures import html_part, text_part
 from tests.themas.conftest import open_round, propose, start_voting
 from themas import services as theme_services
@@ -135,6 +136,14 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
     with capture(execute=True):  # datumpeiling_herinnering
         Datumpeiling.objects.create(ronde=ronde, sluit_op=timezone.now() + timedelta(days=1))
         theme_tasks.run_date_polls()
+    with capture(execute=True):  # bevraging_bevestigen
+        from django.test import Client
+
+        survey = build_survey(twente, questions=1, een_per_persoon=True)
+        Client().post(
+            reverse("bevragingen:invullen", args=[survey.sleutel]),
+            {"actie": "email", "email": "respondent@example.org"},
+        )
     with capture(execute=True):  # account: allauth's mail through the outbox
         from django.test import Client
 

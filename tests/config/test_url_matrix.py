@@ -74,6 +74,10 @@ class Case:
     data: dict = field(default_factory=dict)
 
 
+def _survey(network: str) -> Callable[[dict], list]:
+    return lambda w: [w["admin"]["bevragingen.bevraging"][network].sleutel]
+
+
 def _meeting(key: str) -> Callable[[dict], list]:
     return lambda w: [w[key].slug]
 
@@ -179,6 +183,46 @@ CASES = [
     Case("berichten:voorkeuren", "mail preferences per network", members(200)),
     Case("berichten:digest_bevestigen", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
     Case("berichten:afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
+    # bevragingen: an open survey for anyone with the link; results for its coordinators
+    Case("bevragingen:invullen", "open survey", OPEN, _survey("twente")),
+    Case("bevragingen:antwoord", "GET", everyone(405), _survey("twente")),
+    Case("bevragingen:bedankt", "page", OPEN, _survey("twente")),
+    Case(
+        "bevragingen:bevestigen",
+        "wrong token",
+        HIDDEN,
+        lambda w: [_survey("twente")(w)[0], "niet-geldig"],
+    ),
+    Case("bevragingen:resultaten", "Twente's survey", DRAFT_TWENTE, _survey("twente")),
+    Case(
+        "bevragingen:resultaten",
+        "Rotterdam's survey",
+        roles(404, 404, 404, 404, 404, 200, 404, 404),
+        _survey("rotterdam"),
+    ),
+    Case(
+        "bevragingen:open",
+        "Twente's open answers",
+        DRAFT_TWENTE,
+        lambda w: [*_survey("twente")(w), w["admin"]["bevragingen.vraag"]["twente"].pk],
+    ),
+    Case("bevragingen_netwerk:gepubliceerd", "published results", OPEN, lambda w: ["twente"]),
+    Case(
+        "portal:survey",
+        "Twente's survey",
+        EXPORTERS,
+        _survey("twente"),
+        "post",
+        {"formaat": "csv"},
+    ),
+    Case(
+        "portal:survey",
+        "Rotterdam's survey",
+        roles(LOGIN, 403, 403, 403, 404, 200, TOTP, TOTP),
+        _survey("rotterdam"),
+        "post",
+        {"formaat": "csv"},
+    ),
     # exports: coordinators (their networks) and staff only
     Case("portal:index", "page", EXPORTERS),
     Case("portal:members", "POST csv", EXPORTERS, method="post", data={"formaat": "csv"}),
@@ -224,6 +268,8 @@ COORDINATOR_ADMIN = {
     "themas.themaronde": "vac",
     "themas.themavoorstel": "vc",
     "themas.reactie": "vd",  # moderation: read and delete
+    "bevragingen.bevraging": "vac",
+    "bevragingen.vraag": "vc",  # questions are added on their survey's page
 }
 
 
@@ -234,6 +280,7 @@ STAFF_CANNOT = {
     "berichten.verzending": "a",
     "leden.digesttoestemming": "a",
     "themas.reactie": "a",  # members write comments on the round page
+    "bevragingen.vraag": "a",  # added on their survey's page
 }
 
 

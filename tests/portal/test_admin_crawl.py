@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from bevragingen.models import Bevraging, Sectie, Vraag
 from tests import factories
 from tests.accountfixtures import give_totp
 from tests.leden.test_accounts_photo import jpeg_with_gps
@@ -123,7 +124,22 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
         ronde=ronde, titel="Dubbel thema", waarom="Waarom", indiener=lid, samengevoegd_in=voorstel
     )
     reactie = Reactie.objects.create(voorstel=voorstel, lid=lid, tekst="Goed thema")
+    bevraging = Bevraging.objects.create(
+        netwerk=netwerk,
+        titel="Wat heb je nodig?",
+        opent_op=begin - timedelta(days=400),
+        sluit_op=timezone.now() + timedelta(days=30),
+    )
+    vraag = Vraag.objects.create(
+        bevraging=bevraging,
+        sectie=Sectie.objects.create(bevraging=bevraging, titel="Deel 1"),
+        tekst="Wat wil je nog kwijt?",
+        soort="open",
+        verplicht=False,
+    )
     return {
+        "bevragingen.bevraging": bevraging,
+        "bevragingen.vraag": vraag,
         "themas.themaronde": ronde,
         "themas.themavoorstel": voorstel,
         "themas.reactie": reactie,
