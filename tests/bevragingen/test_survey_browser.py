@@ -100,3 +100,8 @@ def test_coordinator_reads_results_with_charts_and_visitors_the_published_ones(
     page.goto(f"{site_url}/bevragingen/{survey.sleutel}/resultaten/?per={sector.pk}")
     assert page.locator("svg.grafiek").count() > 10
     check_accessibility(page, "bevraging-resultaten")
+    page.get_by_role("link", name="Open antwoorden lezen en labelen").first.click()
+    page.get_by_label("Labels voor antwoord 1 (gescheiden door komma's)").fill("werkdruk")
+    page.get_by_role("button", name="Labels opslaan").first.click()
+    page.locator(".alert", has_text="Labels opgeslagen").wait_for()
+    check_accessibility(page, "bevraging-open-antwoorden")
