@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "netwerken",
     "bijeenkomsten",
     "themas",
+    "bevragingen",
     "berichten",
     "nieuwsbrief",
     "contact",
@@ -195,6 +196,8 @@ ACCOUNT_RATE_LIMITS = {
     # Contact forms: per client, and per sender address.
     "contact": "5/10m/ip,20/d/ip",
     "contact_mail": "3/h/key,10/d/key",
+    "survey_email": "5/10m/ip,30/d/ip",
+    "survey_email_mail": "3/h/key,6/d/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
 # A subclass of allauth's form (not ACCOUNT_SIGNUP_FORM_CLASS): it also shapes the known-address

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import URLPattern, include, path
 from django.utils.translation import gettext_lazy as _
 
+from bevragingen import urls as bevragingen_urls
 from bijeenkomsten import urls as bijeenkomsten_urls
 from bijeenkomsten import views as bijeenkomsten_views
 from config import celery_app
@@ -58,6 +59,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("leden/", include("leden.urls")),
     path("netwerken/<slug:slug>/themas/", include("themas.urls")),
+    path(
+        "netwerken/<slug:slug>/bevragingen/",
+        include((bevragingen_urls.network_urlpatterns, "bevragingen_netwerk")),
+    ),
+    path("bevragingen/", include("bevragingen.urls")),
     path("netwerken/", include((bijeenkomsten_urls.network_urlpatterns, "netwerken"))),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("leden.mail_urls")),

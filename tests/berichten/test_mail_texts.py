@@ -21,6 +21,7 @@ from nieuwsbrief import services as nieuwsbrief_services
 from nieuwsbrief import tasks as nieuwsbrief_tasks
 from tests import factories, mailfixtures
 from tests.berichten.test_mail import consent, next_monday_morning
+from tests.bevragingen.conftest import build_survey
 from tests.mailfixtures import html_part, text_part
 from tests.themas.conftest import open_round, propose, start_voting
 from themas import services as theme_services
@@ -150,6 +151,14 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
             email="sam@example.org",
             bericht="Mag ik een keer komen kijken?",
             wil_meedoen=True,
+        )
+    with capture(execute=True):  # bevraging_bevestigen
+        from django.test import Client
+
+        survey = build_survey(twente, questions=1, een_per_persoon=True)
+        Client().post(
+            reverse("bevragingen:invullen", args=[survey.sleutel]),
+            {"actie": "email", "email": "respondent@example.org"},
         )
     with capture(execute=True):  # account: allauth's mail through the outbox
         from django.test import Client

@@ -20,6 +20,7 @@ PROJECT = (
     "leden",
     "bijeenkomsten",
     "themas",
+    "bevragingen",
     "berichten",
     "portal",
     "nieuwsbrief",

@@ -75,6 +75,10 @@ class Case:
     data: dict = field(default_factory=dict)
 
 
+def _survey(network: str) -> Callable[[dict], list]:
+    return lambda w: [w["admin"]["bevragingen.bevraging"][network].sleutel]
+
+
 def _meeting(key: str) -> Callable[[dict], list]:
     return lambda w: [w[key].slug]
 
@@ -192,6 +196,46 @@ CASES = [
     Case("contact:netwerk", "unknown network", HIDDEN, lambda w: ["bestaat-niet"]),
     Case("contact:koepel", "form", OPEN, lambda w: ["bpsw"]),
     Case("contact:koepel", "unknown umbrella", HIDDEN, lambda w: ["bestaat-niet"]),
+    # bevragingen: an open survey for anyone with the link; results for its coordinators
+    Case("bevragingen:invullen", "open survey", OPEN, _survey("twente")),
+    Case("bevragingen:antwoord", "GET", everyone(405), _survey("twente")),
+    Case("bevragingen:bedankt", "page", OPEN, _survey("twente")),
+    Case(
+        "bevragingen:bevestigen",
+        "wrong token",
+        HIDDEN,
+        lambda w: [_survey("twente")(w)[0], "niet-geldig"],
+    ),
+    Case("bevragingen:resultaten", "Twente's survey", DRAFT_TWENTE, _survey("twente")),
+    Case(
+        "bevragingen:resultaten",
+        "Rotterdam's survey",
+        roles(404, 404, 404, 404, 404, 200, 404, 404),
+        _survey("rotterdam"),
+    ),
+    Case(
+        "bevragingen:open",
+        "Twente's open answers",
+        DRAFT_TWENTE,
+        lambda w: [*_survey("twente")(w), w["admin"]["bevragingen.vraag"]["twente"].pk],
+    ),
+    Case("bevragingen_netwerk:gepubliceerd", "published results", OPEN, lambda w: ["twente"]),
+    Case(
+        "portal:survey",
+        "Twente's survey",
+        EXPORTERS,
+        _survey("twente"),
+        "post",
+        {"formaat": "csv"},
+    ),
+    Case(
+        "portal:survey",
+        "Rotterdam's survey",
+        roles(LOGIN, 403, 403, 403, 404, 200, TOTP, TOTP),
+        _survey("rotterdam"),
+        "post",
+        {"formaat": "csv"},
+    ),
     # exports: coordinators (their networks) and staff only
     Case("portal:index", "page", EXPORTERS),
     Case("portal:members", "POST csv", EXPORTERS, method="post", data={"formaat": "csv"}),
@@ -238,6 +282,8 @@ COORDINATOR_ADMIN = {
     "themas.themavoorstel": "vc",
     "themas.reactie": "vd",  # moderation: read and delete
     "contact.contactbericht": "v",  # their networks' messages, read only
+    "bevragingen.bevraging": "vac",
+    "bevragingen.vraag": "vc",  # questions are added on their survey's page
 }
 
 
@@ -250,6 +296,7 @@ STAFF_CANNOT = {
     "themas.reactie": "a",  # members write comments on the round page
     "nieuwsbrief.abonnee": "a",  # subscribers sign up themselves
     "contact.contactbericht": "a",  # visitors write them
+    "bevragingen.vraag": "a",  # added on their survey's page
 }
 
 

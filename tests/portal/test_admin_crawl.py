@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from bevragingen.models import Bevraging, Sectie, Vraag
 from contact.models import Contactbericht
 from nieuwsbrief.models import Abonnee, Abonnement
 from tests import factories
@@ -143,9 +144,24 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
         ontvangers="coordinatoren",
         aantal_ontvangers=1,
     )
+    bevraging = Bevraging.objects.create(
+        netwerk=netwerk,
+        titel="Wat heb je nodig?",
+        opent_op=begin - timedelta(days=400),
+        sluit_op=timezone.now() + timedelta(days=30),
+    )
+    vraag = Vraag.objects.create(
+        bevraging=bevraging,
+        sectie=Sectie.objects.create(bevraging=bevraging, titel="Deel 1"),
+        tekst="Wat wil je nog kwijt?",
+        soort="open",
+        verplicht=False,
+    )
     return {
         "nieuwsbrief.abonnee": abonnee,
         "contact.contactbericht": contactbericht,
+        "bevragingen.bevraging": bevraging,
+        "bevragingen.vraag": vraag,
         "themas.themaronde": ronde,
         "themas.themavoorstel": voorstel,
         "themas.reactie": reactie,
