@@ -26,6 +26,13 @@ def _changes(form, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
 
 
+def _subregions(request: HttpRequest) -> QuerySet:
+    """The sub-regions of the user's networks (the service checks it is the plan's network)."""
+    scope = request_scope(request)
+    subregions = Subregio.objects.select_related("netwerk")
+    return subregions if scope is None else subregions.filter(netwerk_id__in=scope)
+
+
 class UitdagingInline(NetworkScopedMixin, admin.TabularInline):
     model = Uitdaging
     network_path = None  # rows of an already scoped plan
@@ -36,11 +43,7 @@ class UitdagingInline(NetworkScopedMixin, admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "subregio":
-            scope = request_scope(request)
-            subregions = Subregio.objects.select_related("netwerk")
-            kwargs["queryset"] = (
-                subregions if scope is None else subregions.filter(netwerk_id__in=scope)
-            )
+            kwargs["queryset"] = _subregions(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -131,7 +134,10 @@ class UitdagingAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Uitdaging | None = None):
         return ["plan"] if obj is not None and obj.pk else []
 
-    formfield_for_foreignkey = UitdagingInline.formfield_for_foreignkey
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "subregio":
+            kwargs["queryset"] = _subregions(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Uitdaging, form, change: bool) -> None:
         if change:

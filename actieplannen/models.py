@@ -9,6 +9,7 @@ through `services`, which also writes the history (`Wijziging`).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -139,6 +140,14 @@ class Uitdaging(models.Model):
 
     def __str__(self) -> str:
         return self.titel
+
+    def clean(self) -> None:
+        # Checked here so the admin's form shows it; the services call full_clean().
+        if self.subregio_id is None or self.plan_id is None:
+            return
+        if self.subregio.netwerk_id != self.plan.netwerk_id:
+            message = _("Only a sub-region of the plan's network can take up its challenge.")
+            raise ValidationError({"subregio": message})
 
 
 class Actiepunt(models.Model):

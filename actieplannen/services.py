@@ -74,13 +74,6 @@ def _apply(obj: Model, allowed: Iterable[str], changes: dict[str, Any]) -> dict[
     return changed
 
 
-def _check_subregio(plan: Actieplan, subregio: Subregio | None) -> None:
-    if subregio is not None and subregio.netwerk_id != plan.netwerk_id:
-        raise ValidationError(
-            {"subregio": _("Only a sub-region of the plan's network can take up its challenge.")}
-        )
-
-
 def _check_koepelplan(plan: Actieplan) -> None:
     umbrella = plan.koepelplan
     if umbrella is None:
@@ -168,8 +161,7 @@ def challenge_create(
     uitdaging = Uitdaging(
         plan=plan, titel=titel, toelichting=toelichting, volgorde=volgorde, subregio=subregio
     )
-    _check_subregio(plan, subregio)
-    uitdaging.full_clean()
+    uitdaging.full_clean()  # a sub-region of the plan's network only (Uitdaging.clean)
     uitdaging.save()
     _record(
         plan=plan,
@@ -190,7 +182,6 @@ def challenge_update(
     changed = _apply(current, CHALLENGE_FIELDS, changes)
     if not changed:
         return current
-    _check_subregio(current.plan, current.subregio)
     current.full_clean()
     current.save()
     _record(

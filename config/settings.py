@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "netwerken",
     "bijeenkomsten",
     "themas",
+    "actieplannen",
     "berichten",
     "demo",
 ]

@@ -58,6 +58,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("leden/", include("leden.urls")),
     path("netwerken/<slug:slug>/themas/", include("themas.urls")),
+    path("actieplannen/", include("actieplannen.urls")),
     path("netwerken/", include((bijeenkomsten_urls.network_urlpatterns, "netwerken"))),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("leden.mail_urls")),

@@ -48,7 +48,7 @@ def test_every_write_leaves_one_history_entry(twente, coordinator_twente):
     assert status.velden == {"status": ["idee", "lopend"]}
     assert status.omschrijving == "“Teams”: idee → lopend."
     assert status.door == coordinator_twente
-    assert Wijziging.objects.filter(door__isnull=True).count() == 6
+    assert Wijziging.objects.filter(door__isnull=True).count() == 5
 
 
 def test_an_update_that_changes_nothing_writes_no_history(plan_twente):
