@@ -14,12 +14,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from leden.models import User
 from netwerken.models import Subregio
 from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import ALL_PERMISSIONS, NetworkScopedMixin, request_scope
 
 from . import services
 from .models import Actieplan, Actiepunt, Uitdaging, Voortgang, Wijziging
+
+
+def _by(request: HttpRequest) -> User | None:
+    """Who made the change, for the history (the admin's users are logged in)."""
+    return request.user if isinstance(request.user, User) else None
 
 
 def _changes(form, names: tuple[str, ...]) -> dict[str, Any]:
@@ -49,6 +55,12 @@ class UitdagingInline(NetworkScopedMixin, admin.TabularInline):
 
 class ServiceFormsetMixin:
     """An admin whose inline rows are saved and deleted by the services."""
+
+    def save_row(self, request: HttpRequest, parent: Any, row) -> None:
+        raise NotImplementedError
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        raise NotImplementedError
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         for row in formset.deleted_forms:
@@ -90,7 +102,7 @@ class ActieplanAdmin(
     def save_model(self, request: HttpRequest, obj: Actieplan, form, change: bool) -> None:
         if change:
             services.plan_update(
-                plan=obj, door=request.user, **_changes(form, services.PLAN_FIELDS)
+                plan=obj, door=_by(request), **_changes(form, services.PLAN_FIELDS)
             )
             return
         created = services.plan_create(
@@ -100,7 +112,7 @@ class ActieplanAdmin(
             titel=obj.titel,
             inleiding=obj.inleiding,
             vastgesteld_op=obj.vastgesteld_op,
-            door=request.user,
+            door=_by(request),
         )
         obj.pk = created.pk
 
@@ -108,16 +120,16 @@ class ActieplanAdmin(
         if row.instance.pk:
             services.challenge_update(
                 uitdaging=row.instance,
-                door=request.user,
+                door=_by(request),
                 **_changes(row, services.CHALLENGE_FIELDS),
             )
         else:
             services.challenge_create(
-                plan=plan, door=request.user, **_changes(row, services.CHALLENGE_FIELDS)
+                plan=plan, door=_by(request), **_changes(row, services.CHALLENGE_FIELDS)
             )
 
     def delete_row(self, request: HttpRequest, uitdaging: Uitdaging) -> None:
-        services.challenge_delete(uitdaging=uitdaging, door=request.user)
+        services.challenge_delete(uitdaging=uitdaging, door=_by(request))
 
 
 @admin.register(Uitdaging)
@@ -142,7 +154,7 @@ class UitdagingAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Uitdaging, form, change: bool) -> None:
         if change:
             services.challenge_update(
-                uitdaging=obj, door=request.user, **_changes(form, services.CHALLENGE_FIELDS)
+                uitdaging=obj, door=_by(request), **_changes(form, services.CHALLENGE_FIELDS)
             )
             return
         created = services.challenge_create(
@@ -151,16 +163,16 @@ class UitdagingAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
             toelichting=obj.toelichting,
             volgorde=obj.volgorde,
             subregio=obj.subregio,
-            door=request.user,
+            door=_by(request),
         )
         obj.pk = created.pk
 
     def delete_model(self, request: HttpRequest, obj: Uitdaging) -> None:
-        services.challenge_delete(uitdaging=obj, door=request.user)
+        services.challenge_delete(uitdaging=obj, door=_by(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for uitdaging in queryset.select_related("plan"):
-            services.challenge_delete(uitdaging=uitdaging, door=request.user)
+            services.challenge_delete(uitdaging=uitdaging, door=_by(request))
 
 
 class VoortgangInline(NetworkScopedMixin, admin.StackedInline):
@@ -197,7 +209,7 @@ class ActiepuntAdmin(
                     hidden = getattr(obj, name).exclude(pk__in=offered)
                     changes[name] = [*changes[name], *hidden]
             try:
-                services.action_point_update(actiepunt=obj, door=request.user, **changes)
+                services.action_point_update(actiepunt=obj, door=_by(request), **changes)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             return
@@ -209,7 +221,7 @@ class ActiepuntAdmin(
             status=obj.status,
             trekkers=form.cleaned_data.get("trekkers") or (),
             bijeenkomsten=form.cleaned_data.get("bijeenkomsten") or (),
-            door=request.user,
+            door=_by(request),
         )
         obj.pk = created.pk
 
@@ -220,7 +232,7 @@ class ActiepuntAdmin(
     def save_row(self, request: HttpRequest, punt: Actiepunt, row) -> None:
         if row.instance.pk:
             services.progress_update(
-                voortgang=row.instance, door=request.user, **_changes(row, services.NOTE_FIELDS)
+                voortgang=row.instance, door=_by(request), **_changes(row, services.NOTE_FIELDS)
             )
         else:
             services.progress_add(
@@ -228,18 +240,18 @@ class ActiepuntAdmin(
                 tekst=row.cleaned_data["tekst"],
                 datum=row.cleaned_data.get("datum"),
                 auteur=getattr(request.user, "lid", None),
-                door=request.user,
+                door=_by(request),
             )
 
     def delete_row(self, request: HttpRequest, voortgang: Voortgang) -> None:
-        services.progress_delete(voortgang=voortgang, door=request.user)
+        services.progress_delete(voortgang=voortgang, door=_by(request))
 
     def delete_model(self, request: HttpRequest, obj: Actiepunt) -> None:
-        services.action_point_delete(actiepunt=obj, door=request.user)
+        services.action_point_delete(actiepunt=obj, door=_by(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
         for punt in queryset.select_related("uitdaging__plan"):
-            services.action_point_delete(actiepunt=punt, door=request.user)
+            services.action_point_delete(actiepunt=punt, door=_by(request))
 
 
 @admin.register(Wijziging)
@@ -254,7 +266,16 @@ class WijzigingAdmin(NetworkScopedMixin, admin.ModelAdmin):
     search_fields = ["omschrijving"]
     date_hierarchy = "op"
     fields = ["op", "plan", "onderwerp", "actiepunt", "soort", "omschrijving", "velden", "door"]
-    readonly_fields = fields
+    readonly_fields = [
+        "op",
+        "plan",
+        "onderwerp",
+        "actiepunt",
+        "soort",
+        "omschrijving",
+        "velden",
+        "door",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

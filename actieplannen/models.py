@@ -100,8 +100,9 @@ class Actieplan(models.Model):
         return self.titel
 
     def get_absolute_url(self) -> str:
-        if self.netwerk_id is not None:
+        if self.netwerk is not None:
             return reverse("actieplannen:netwerk", kwargs={"slug": self.netwerk.slug})
+        assert self.koepel is not None  # a plan is a network's or an umbrella's (constraint)
         return reverse("actieplannen:koepel", kwargs={"slug": self.koepel.slug})
 
 
@@ -143,7 +144,7 @@ class Uitdaging(models.Model):
 
     def clean(self) -> None:
         # Checked here so the admin's form shows it; the services call full_clean().
-        if self.subregio_id is None or self.plan_id is None:
+        if self.subregio is None or self.plan_id is None:
             return
         if self.subregio.netwerk_id != self.plan.netwerk_id:
             message = _("Only a sub-region of the plan's network can take up its challenge.")

@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -149,17 +150,17 @@ class DigestItem:
 
 @dataclass(frozen=True)
 class DigestSection:
-    titel: str  # lazy: rendered in the mail's language
+    titel: str | Promise  # lazy: rendered in the mail's language
     items: tuple[DigestItem, ...]
 
 
 # (member ids, since, until) -> {member id: their items}: the news written in [since, until),
 # so an item is in exactly one digest. One builder call per batch, in a fixed number of queries.
 SectionBuilder = Callable[[Collection[int], datetime, datetime], Mapping[int, Sequence[DigestItem]]]
-_sections: dict[str, tuple[str, SectionBuilder]] = {}
+_sections: dict[str, tuple[str | Promise, SectionBuilder]] = {}
 
 
-def register_section(name: str, *, titel: str, build: SectionBuilder) -> None:
+def register_section(name: str, *, titel: str | Promise, build: SectionBuilder) -> None:
     """Add a section to every digest, after the meetings. The app above that owns the news
     calls this at start-up (its AppConfig.ready); registering a name again replaces it."""
     _sections[name] = (titel, build)

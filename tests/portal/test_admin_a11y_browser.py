@@ -49,7 +49,6 @@ def _member(twente) -> str:
 
 def _network(twente) -> str:
     twente.subregios.create(naam="Noordoost")
-    twente.speerpunten.create(titel="Moreel beraad", toelichting="Elk kwartaal.")
     return reverse("admin:netwerken_netwerk_change", args=[twente.pk])
 
 
