@@ -116,6 +116,13 @@ class ActieplanAdmin(
         )
         obj.pk = created.pk
 
+    def delete_model(self, request: HttpRequest, obj: Actieplan) -> None:
+        services.plan_delete(plan=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for plan in queryset:
+            services.plan_delete(plan=plan)
+
     def save_row(self, request: HttpRequest, plan: Actieplan, row) -> None:
         if row.instance.pk:
             services.challenge_update(

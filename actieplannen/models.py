@@ -105,6 +105,15 @@ class Actieplan(models.Model):
         assert self.koepel is not None  # a plan is a network's or an umbrella's (constraint)
         return reverse("actieplannen:koepel", kwargs={"slug": self.koepel.slug})
 
+    def clean(self) -> None:
+        # Here so the admin's form shows it; the services call full_clean().
+        umbrella = self.koepelplan
+        if umbrella is None or self.netwerk is None:
+            return
+        if umbrella.netwerk_id is not None or umbrella.koepel_id != self.netwerk.koepel_id:
+            message = _("A network adds only to its own umbrella's plan.")
+            raise ValidationError({"koepelplan": message})
+
 
 class Uitdaging(models.Model):
     """A challenge of a plan; a sub-region of the network may take it up."""

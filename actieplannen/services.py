@@ -74,16 +74,6 @@ def _apply(obj: Model, allowed: Iterable[str], changes: dict[str, Any]) -> dict[
     return changed
 
 
-def _check_koepelplan(plan: Actieplan) -> None:
-    umbrella = plan.koepelplan
-    if umbrella is None:
-        return
-    if umbrella.netwerk_id is not None or (
-        plan.netwerk is not None and umbrella.koepel_id != plan.netwerk.koepel_id
-    ):
-        raise ValidationError({"koepelplan": _("A network adds only to its own umbrella's plan.")})
-
-
 # --- Plans ------------------------------------------------------------------------------
 
 
@@ -108,8 +98,7 @@ def plan_create(
         vastgesteld_op=vastgesteld_op,
         koepelplan=koepelplan,
     )
-    plan.full_clean()
-    _check_koepelplan(plan)
+    plan.full_clean()  # a network adds only to its own umbrella's plan (Actieplan.clean)
     plan.save()
     _record(
         plan=plan,
@@ -129,7 +118,6 @@ def plan_update(*, plan: Actieplan, door: User | None = None, **changes: Any) ->
     if not changed:
         return before
     before.full_clean()
-    _check_koepelplan(before)
     before.save()
     _record(
         plan=before,
@@ -140,6 +128,12 @@ def plan_update(*, plan: Actieplan, door: User | None = None, **changes: Any) ->
         velden=changed,
     )
     return before
+
+
+def plan_delete(*, plan: Actieplan) -> None:
+    """Delete a plan with its challenges, points, notes and history (umbrella staff only,
+    in the admin): nothing of it is left to keep a history of."""
+    plan.delete()
 
 
 # --- Challenges -------------------------------------------------------------------------

@@ -134,6 +134,23 @@ CASES = [
         roles(LOGIN, 404, 404, 404, 200, 200, 404, 404),  # steering: coordinators with TOTP
         lambda w: ["twente", 2028, 2],
     ),
+    # actieplannen: public pages; following takes a login and a POST
+    Case("actieplannen:netwerk", "Twente's plan", OPEN, lambda w: ["twente"]),
+    Case("actieplannen:netwerk", "unknown network", HIDDEN, lambda w: ["bestaat-niet"]),
+    Case("actieplannen:koepel", "the umbrella's plan", OPEN, lambda w: ["bpsw"]),
+    Case(
+        "actieplannen:volgen",
+        "POST",
+        members(302),
+        lambda w: [w["admin"]["actieplannen.actiepunt"]["twente"].pk],
+        "post",
+    ),
+    Case(
+        "actieplannen:volgen",
+        "GET",
+        members(405),
+        lambda w: [w["admin"]["actieplannen.actiepunt"]["twente"].pk],
+    ),
     # bijeenkomsten: one row per audience, page and .ics alike
     Case("bijeenkomsten:archief", "archive", OPEN),
     Case("bijeenkomsten:gast_afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
@@ -224,6 +241,10 @@ COORDINATOR_ADMIN = {
     "themas.themaronde": "vac",
     "themas.themavoorstel": "vc",
     "themas.reactie": "vd",  # moderation: read and delete
+    "actieplannen.actieplan": "vac",
+    "actieplannen.uitdaging": "vacd",
+    "actieplannen.actiepunt": "vacd",
+    "actieplannen.wijziging": "v",  # the history: read only
 }
 
 
@@ -234,6 +255,7 @@ STAFF_CANNOT = {
     "berichten.verzending": "a",
     "leden.digesttoestemming": "a",
     "themas.reactie": "a",  # members write comments on the round page
+    "actieplannen.wijziging": "ad",  # the history is written by the services only
 }
 
 
