@@ -4,6 +4,7 @@ has every change), and never see another network's."""
 import pytest
 from django.urls import reverse
 
+from actieplannen import services
 from actieplannen.models import Actieplan, Actiepunt, Uitdaging, Voortgang, Wijziging
 from netwerken.models import Subregio
 
@@ -37,8 +38,6 @@ def test_another_networks_objects_are_not_found(
 
 
 def test_umbrella_plans_are_the_umbrella_staffs(client, coordinator_twente, staff, twente):
-    from actieplannen import services
-
     koepelplan = services.plan_create(koepel=twente.koepel, titel="Vlaams actieplan")
     client.force_login(coordinator_twente)
     url = reverse("admin:actieplannen_actieplan_change", args=[koepelplan.pk])

@@ -2,6 +2,8 @@
 fixed number of queries whatever the plan's size."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actieplannen import services
@@ -108,9 +110,6 @@ def test_the_plan_page_takes_the_same_queries_for_a_small_and_a_large_plan(
         actiepunt=first_point(plan), trekkers=[lid], bijeenkomsten=[meeting]
     )
     page(client, twente)  # sessions and the like settle
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         page(client, twente)
     for c in range(4):
