@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -135,6 +136,36 @@ def digest_batches(
             yield batch, periode
 
 
+# --- Sections from the apps above (action plans, ...) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of an extra section: a text, the site path it links to, a note under it."""
+
+    titel: str
+    url: str
+    toelichting: str = ""
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    titel: str | Promise  # lazy: rendered in the mail's language
+    items: tuple[DigestItem, ...]
+
+
+# (member ids, since, until) -> {member id: their items}: the news written in [since, until),
+# so an item is in exactly one digest. One builder call per batch, in a fixed number of queries.
+SectionBuilder = Callable[[Collection[int], datetime, datetime], Mapping[int, Sequence[DigestItem]]]
+_sections: dict[str, tuple[str | Promise, SectionBuilder]] = {}
+
+
+def register_section(name: str, *, titel: str | Promise, build: SectionBuilder) -> None:
+    """Add a section to every digest, after the meetings. The app above that owns the news
+    calls this at start-up (its AppConfig.ready); registering a name again replaces it."""
+    _sections[name] = (titel, build)
+
+
 @dataclass
 class DigestContent:
     eigen: list[Bijeenkomst] = field(default_factory=list)
@@ -142,25 +173,35 @@ class DigestContent:
     programmas: list[Halfjaarprogramma] = field(default_factory=list)
     materialen: list[Materiaal] = field(default_factory=list)
     verslagen: list[Bijeenkomst] = field(default_factory=list)
+    extra: list[DigestSection] = field(default_factory=list)  # registered sections
     # The member's consent, whose token is their unsubscribe link: not part of the content.
     toestemming: UUID | None = None
 
     def __bool__(self) -> bool:
         return bool(
-            self.eigen or self.in_de_buurt or self.programmas or self.materialen or self.verslagen
+            self.eigen
+            or self.in_de_buurt
+            or self.programmas
+            or self.materialen
+            or self.verslagen
+            or self.extra
         )
 
     @property
     def key(self) -> tuple:
         """Equal for equal content: members with the same key get the same digest."""
         parts = (self.eigen, self.in_de_buurt, self.programmas, self.materialen, self.verslagen)
-        return tuple(tuple(item.pk for item in items) for items in parts)
+        return (
+            *(tuple(item.pk for item in items) for items in parts),
+            tuple((str(s.titel), s.items) for s in self.extra),
+        )
 
 
 def build_digests(
     lid_ids: Sequence[int], periode: str, *, now: datetime
 ) -> dict[int, tuple[Lid, DigestContent]]:
-    """Digest content for a batch of members, in a fixed number of queries (eleven).
+    """Digest content for a batch of members, in a fixed number of queries (eleven, plus each
+    registered section's own).
 
     For each member, of the networks this frequency is chosen for (`digest_settings`, the one
     place that decides): coming meetings within the horizon (core-only ones only for core
@@ -238,6 +279,8 @@ def build_digests(
             return any(mine[n] == Lidmaatschap.Schil.KERN for n in own)
         return bool(own) or bijeenkomst.doelgroep == Bijeenkomst.Doelgroep.OPEN
 
+    extra = [(titel, build(list(leden), since, start)) for titel, build in _sections.values()]
+
     result = {}
     for lid_id, lid in leden.items():
         mine = memberships.get(lid_id, {})
@@ -263,6 +306,11 @@ def build_digests(
             m
             for m in materials
             if organisers[m.bijeenkomst_id] & mine.keys() and may_see(m.bijeenkomst, mine)
+        ]
+        content.extra = [
+            DigestSection(titel, tuple(found[lid_id]))
+            for titel, found in extra
+            if found.get(lid_id)
         ]
         result[lid_id] = (lid, content)
     return result

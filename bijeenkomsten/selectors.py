@@ -311,7 +311,6 @@ def network_for_page(slug: str, *, today: date) -> Netwerk | None:
         )
         .prefetch_related(
             "subregios",
-            "speerpunten",
             "partners",
             Prefetch("coordinators", queryset=get_user_model().objects.select_related("lid")),
         )

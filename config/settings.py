@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "bijeenkomsten",
     "themas",
     "bevragingen",
+    "actieplannen",
     "berichten",
     "nieuwsbrief",
     "contact",

@@ -64,6 +64,7 @@ urlpatterns = [
         include((bevragingen_urls.network_urlpatterns, "bevragingen_netwerk")),
     ),
     path("bevragingen/", include("bevragingen.urls")),
+    path("actieplannen/", include("actieplannen.urls")),
     path("netwerken/", include((bijeenkomsten_urls.network_urlpatterns, "netwerken"))),
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("leden.mail_urls")),

@@ -29,12 +29,14 @@ from bijeenkomsten.models import (
 )
 from demo.bevragingen import load_surveys
 from leden.models import Lid, Lidmaatschap, User
-from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
+from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Subregio
 from portal import pagecache
 from themas import dates as theme_dates
 from themas import services as theme_services
 from themas.models import Datumpeiling, Stem, Stembiljet, Steun, Themaronde, Themavoorstel
 from themas.selection import seq_pav
+
+from . import actieplannen as demo_action_plans
 
 TZ = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "regionet-demo-2026"  # documented in the README; demo accounts only
@@ -85,11 +87,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "belangstellenden, en in het sociaal café belichten we een thema breder, met politiek "
             "en organisaties aan tafel, zoals de wijkteams in de Twentse steden."
         ),
-        "speerpunten": [
-            ("Reflectie op het vak, samen met collega's", ""),
-            ("Het Nieuwe Werken en de spanningen die het oproept", ""),
-            ("De BPSW en politieke beïnvloeding", "Werkthema voor het sociaal café."),
-        ],
     },
     {
         "slug": "rotterdam",
@@ -107,14 +104,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "werk raken, peilt wat professionals in de regio nodig hebben en laat zien wat "
             "sociaal werkers doen en kunnen, bij gemeente, wijkteams en grote organisaties."
         ),
-        "speerpunten": [
-            (
-                "Ethiek en privacy in de wijkteams",
-                "Gesprekken met wijkteamleden over de spanning tussen functieprofiel en beroepsprofiel.",
-            ),
-            ("De beroepscode in het onderwijs", "Samen met docenten van de hogescholen."),
-            ("Sociaal werkers zichtbaar maken", "Bescheidenheid past niet meer in deze tijd."),
-        ],
     },
     {
         "slug": "zuidoost",
@@ -127,7 +116,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "Het regionetwerk van de BPSW in het zuidoosten van het land: studie- en "
             "themabijeenkomsten over wat in de regio speelt, dicht bij huis."
         ),
-        "speerpunten": [],
     },
     {
         "slug": "noord",
@@ -140,7 +128,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "Het regionetwerk van de BPSW in het noorden: je vak profileren, netwerken en kennis "
             "delen met collega's uit de regio."
         ),
-        "speerpunten": [],
     },
     {
         "slug": "antwerpen",
@@ -154,17 +141,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "van de vijf krachtlijnen, en zoekt mensen die vanuit hun organisatie of overleg een "
             "actieve rol willen opnemen."
         ),
-        "speerpunten": [
-            (
-                "Werken in vertrouwen",
-                "Praktijken die vertrekken vanuit een vertrouwensrelatie, en hoe daaruit sterke "
-                "samenwerking groeit.",
-            ),
-            (
-                "Minder bureaucratie, meer hulpverlening",
-                "Projecten die de administratieve last voor sociaal werkers verlichten.",
-            ),
-        ],
     },
     {
         "slug": "brussel",
@@ -177,9 +153,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "Het Brusselse platform bevroeg in juni 2020 sociale professionals over hun werk in "
             "coronatijden en koos in oktober 2020 de uitdagingen waarop het inzet."
         ),
-        "speerpunten": [
-            ("Sociaal werk in tijden van corona", "Vertrekt van de bevraging van juni 2020.")
-        ],
     },
     {
         "slug": "limburg",
@@ -192,11 +165,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "Uit gesprekken met een vijftigtal Limburgse sleutelfiguren in het welzijnsveld kwamen "
             "drie uitdagingen naar voren; daarrond werkt het platform een actieplan uit."
         ),
-        "speerpunten": [
-            ("Diversiteit", ""),
-            ("Een duidelijke plaats op de eerste lijn", ""),
-            ("Onderbescherming", ""),
-        ],
     },
     {
         "slug": "oost-vlaanderen",
@@ -210,7 +178,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "zoals Babbelonië 2.0 van Vormingplus, de buurtwerking in de Meubelfabriek in de "
             "Brugse Poort in Gent en jeugdhulppraktijk de Cocon."
         ),
-        "speerpunten": [("Sociaal werk in (digitale) coronatijden", ""), ("Onderbescherming", "")],
     },
     {
         "slug": "vlaams-brabant",
@@ -225,13 +192,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "aansluiting gezocht bij Dilbeek en Asse en bij de eerstelijnszones. Elke subregio "
             "vertrekt vanuit een uitdaging uit het actieplan Sterk Sociaal Werk."
         ),
-        "speerpunten": [
-            (
-                "Beweging en ontmoeting in de regio",
-                "Mobiliteit is een uitdaging: daarom subregio's.",
-            ),
-            ("World Social Work Day", "De eerste concrete actie, op 16 maart 2021."),
-        ],
     },
     {
         "slug": "west-vlaanderen",
@@ -245,9 +205,6 @@ NETWERKEN: list[dict[str, Any]] = [
             "werk en vertaalde de resultaten samen met 70 professionals in een plan van 40 "
             "actiepunten. Een digitale stuurgroep volgt het op."
         ),
-        "speerpunten": [
-            ("Het 40-actiepuntenplan", "Uit de bevraging van 435 sociale professionals.")
-        ],
     },
 ]
 
@@ -781,18 +738,10 @@ def load_demo(today: date | None = None) -> None:
     }
     networks: dict[str, Netwerk] = {}
     for data in NETWERKEN:
-        fields = {
-            k: v for k, v in data.items() if k not in {"partners", "speerpunten", "subregios"}
-        }
+        fields = {k: v for k, v in data.items() if k not in {"partners", "subregios"}}
         fields["koepel"] = koepels[data["koepel"]]
         netwerk, _ = Netwerk.objects.update_or_create(slug=data["slug"], defaults=fields)
         netwerk.partners.set([partners[p] for p in data["partners"]])
-        for order, (titel, toelichting) in enumerate(data["speerpunten"]):
-            Speerpunt.objects.update_or_create(
-                netwerk=netwerk,
-                titel=titel,
-                defaults={"volgorde": order, "toelichting": toelichting},
-            )
         for naam in data.get("subregios", []):
             Subregio.objects.get_or_create(netwerk=netwerk, naam=naam)
         networks[netwerk.slug] = netwerk
@@ -807,6 +756,7 @@ def load_demo(today: date | None = None) -> None:
     _register_demo_members(networks)
     _load_theme_rounds(networks, today)
     load_surveys(networks)
+    demo_action_plans.load_action_plans(networks)
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 

@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import ALL_PERMISSIONS, NetworkScopedMixin
 
-from .models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
+from .models import Koepel, Netwerk, Partnerorganisatie, Subregio
 
 
 @admin.register(Koepel)
@@ -30,13 +30,6 @@ class SubregioInline(NetworkScopedMixin, admin.TabularInline):
     extra = 0
 
 
-class SpeerpuntInline(NetworkScopedMixin, admin.StackedInline):
-    model = Speerpunt
-    network_path = None
-    coordinator_permissions = ALL_PERMISSIONS
-    extra = 0
-
-
 @admin.register(Netwerk)
 class NetwerkAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "pk"
@@ -50,7 +43,7 @@ class NetwerkAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["naam"]}
     filter_horizontal = ["partners"]
     autocomplete_fields = ["coordinators"]
-    inlines = [SubregioInline, SpeerpuntInline]
+    inlines = [SubregioInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         if self.sees_all_networks(request):

@@ -139,27 +139,3 @@ class Subregio(models.Model):
 
     def __str__(self) -> str:
         return self.naam
-
-
-class Speerpunt(models.Model):
-    """A focus point or action point the network chose to work on."""
-
-    netwerk = models.ForeignKey(
-        Netwerk, on_delete=models.CASCADE, related_name="speerpunten", verbose_name=_("network")
-    )
-    volgorde = models.PositiveSmallIntegerField(_("order"), default=0)
-    titel = models.CharField(_("title"), max_length=200)
-    toelichting = models.TextField(_("explanation"), blank=True)
-
-    class Meta:
-        verbose_name = _("focus point")
-        verbose_name_plural = _("focus points")
-        ordering = ["netwerk", "volgorde", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["netwerk", "titel"], name="speerpunt_unique_per_network"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.titel

@@ -24,7 +24,6 @@ PAGE_MODELS = [
     "netwerken.Netwerk",
     "netwerken.Partnerorganisatie",
     "netwerken.Subregio",
-    "netwerken.Speerpunt",
     "bijeenkomsten.Halfjaarprogramma",
     "bijeenkomsten.Bijeenkomst",
     "bijeenkomsten.Programmaonderdeel",

@@ -21,6 +21,7 @@ PROJECT = (
     "bijeenkomsten",
     "themas",
     "bevragingen",
+    "actieplannen",
     "berichten",
     "portal",
     "nieuwsbrief",

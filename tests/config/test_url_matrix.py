@@ -139,6 +139,23 @@ CASES = [
         roles(LOGIN, 404, 404, 404, 200, 200, 404, 404),  # steering: coordinators with TOTP
         lambda w: ["twente", 2028, 2],
     ),
+    # actieplannen: public pages; following takes a login and a POST
+    Case("actieplannen:netwerk", "Twente's plan", OPEN, lambda w: ["twente"]),
+    Case("actieplannen:netwerk", "unknown network", HIDDEN, lambda w: ["bestaat-niet"]),
+    Case("actieplannen:koepel", "the umbrella's plan", OPEN, lambda w: ["bpsw"]),
+    Case(
+        "actieplannen:volgen",
+        "POST",
+        members(302),
+        lambda w: [w["admin"]["actieplannen.actiepunt"]["twente"].pk],
+        "post",
+    ),
+    Case(
+        "actieplannen:volgen",
+        "GET",
+        members(405),
+        lambda w: [w["admin"]["actieplannen.actiepunt"]["twente"].pk],
+    ),
     # bijeenkomsten: one row per audience, page and .ics alike
     Case("bijeenkomsten:archief", "archive", OPEN),
     Case("bijeenkomsten:gast_afmelden", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
@@ -284,6 +301,10 @@ COORDINATOR_ADMIN = {
     "contact.contactbericht": "v",  # their networks' messages, read only
     "bevragingen.bevraging": "vac",
     "bevragingen.vraag": "vc",  # questions are added on their survey's page
+    "actieplannen.actieplan": "vac",
+    "actieplannen.uitdaging": "vacd",
+    "actieplannen.actiepunt": "vacd",
+    "actieplannen.wijziging": "v",  # the history: read only
 }
 
 
@@ -297,6 +318,7 @@ STAFF_CANNOT = {
     "nieuwsbrief.abonnee": "a",  # subscribers sign up themselves
     "contact.contactbericht": "a",  # visitors write them
     "bevragingen.vraag": "a",  # added on their survey's page
+    "actieplannen.wijziging": "ad",  # the history is written by the services only
 }
 
 

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
+from actieplannen.models import Uitdaging
 from bijeenkomsten.models import Aanmelding, Bijeenkomst
 from demo.data import load_demo, load_scale
 from leden.models import Lid, Lidmaatschap
@@ -21,7 +22,8 @@ def row_counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"leden", "netwerken", "bijeenkomsten", "account"}
+        if model._meta.app_label
+        in {"leden", "netwerken", "bijeenkomsten", "account", "actieplannen"}
     }
 
 
@@ -49,7 +51,7 @@ def test_seed_demo_loads_the_facts_of_the_source_texts():
         "Vilvoorde",
     }
     assert list(
-        Netwerk.objects.get(slug="limburg").speerpunten.values_list("titel", flat=True)
+        Uitdaging.objects.filter(plan__netwerk__slug="limburg").values_list("titel", flat=True)
     ) == ["Diversiteit", "Een duidelijke plaats op de eerste lijn", "Onderbescherming"]
     conferentie = Bijeenkomst.objects.get(slug="hoezo-sociaal-werk-2017")
     assert conferentie.begin.date() == date(2017, 11, 9)

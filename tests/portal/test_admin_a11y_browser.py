@@ -17,6 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from actieplannen import services as plan_services
+from actieplannen.models import Actiepunt
 from bijeenkomsten.models import Materiaal
 from tests import factories
 from tests.conftest import check_accessibility
@@ -49,7 +51,6 @@ def _member(twente) -> str:
 
 def _network(twente) -> str:
     twente.subregios.create(naam="Noordoost")
-    twente.speerpunten.create(titel="Moreel beraad", toelichting="Elk kwartaal.")
     return reverse("admin:netwerken_netwerk_change", args=[twente.pk])
 
 
@@ -75,7 +76,25 @@ def _theme_proposal(twente) -> str:
     return reverse("admin:themas_themavoorstel_change", args=[voorstel.pk])
 
 
+def _action_plan(twente) -> str:
+    plan = plan_services.plan_create(netwerk=twente, titel="Actieplan Twente")
+    uitdaging = plan_services.challenge_create(
+        plan=plan, titel="Onderbescherming", subregio=twente.subregios.create(naam="Noordoost")
+    )
+    punt = plan_services.action_point_create(uitdaging=uitdaging, titel="Rechten verkennen")
+    plan_services.progress_add(actiepunt=punt, tekst="Eerste gesprek met het OCMW.")
+    return reverse("admin:actieplannen_actieplan_change", args=[plan.pk])
+
+
+def _action_point(twente) -> str:
+    _action_plan(twente)
+    punt = Actiepunt.objects.get()
+    return reverse("admin:actieplannen_actiepunt_change", args=[punt.pk])
+
+
 PAGES: dict[str, Callable[..., str]] = {
+    "actieplan-wijzigen": _action_plan,
+    "actiepunt-wijzigen": _action_point,
     "themaronde-wijzigen": _theme_round,
     "themaronde-toevoegen": lambda twente: reverse("admin:themas_themaronde_add"),
     "themavoorstel-wijzigen": _theme_proposal,
@@ -107,7 +126,11 @@ def test_admin_page_passes_axe_and_the_html_checker(page, site_url, staff, twent
 
 @pytest.mark.parametrize(
     ("name", "prefix"),
-    [("programma-wijzigen", "bijeenkomsten"), ("lid-wijzigen", "lidmaatschappen")],
+    [
+        ("programma-wijzigen", "bijeenkomsten"),
+        ("lid-wijzigen", "lidmaatschappen"),
+        ("actieplan-wijzigen", "uitdagingen"),
+    ],
 )
 def test_a_row_added_to_an_inline_is_labelled_too(page, site_url, staff, twente, name, prefix):
     """A row added in the browser is a copy of the "__prefix__" row, mended by script."""

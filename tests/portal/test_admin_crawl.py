@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from actieplannen import services as plan_services
 from bevragingen.models import Bevraging, Sectie, Vraag
 from contact.models import Contactbericht
 from nieuwsbrief.models import Abonnee, Abonnement
@@ -157,11 +158,35 @@ def _filled_network_rows(netwerk, member, *, photos: bool) -> dict:
         soort="open",
         verplicht=False,
     )
+    plan = plan_services.plan_create(
+        netwerk=netwerk, titel="Actieplan", inleiding="Inleiding", vastgesteld_op=date(2020, 10, 1)
+    )
+    uitdaging = plan_services.challenge_create(
+        plan=plan,
+        titel="Onderbescherming",
+        toelichting="Toelichting",
+        subregio=netwerk.subregios.create(naam=f"Subregio {netwerk.slug}"),
+    )
+    actiepunt = plan_services.action_point_create(
+        uitdaging=uitdaging,
+        titel="World Social Work Day",
+        doel="Doel",
+        status="lopend",
+        nummer=1,
+        trekkers=[lid],
+        bijeenkomsten=[bijeenkomst],
+        door=member,
+    )
+    plan_services.progress_add(actiepunt=actiepunt, tekst="Voortgang", auteur=lid, door=member)
     return {
         "nieuwsbrief.abonnee": abonnee,
         "contact.contactbericht": contactbericht,
         "bevragingen.bevraging": bevraging,
         "bevragingen.vraag": vraag,
+        "actieplannen.actieplan": plan,
+        "actieplannen.uitdaging": uitdaging,
+        "actieplannen.actiepunt": actiepunt,
+        "actieplannen.wijziging": plan.wijzigingen.latest("op", "pk"),
         "themas.themaronde": ronde,
         "themas.themavoorstel": voorstel,
         "themas.reactie": reactie,
