@@ -201,8 +201,17 @@ class ActiepuntAdmin(
     list_select_related = ["uitdaging"]
     search_fields = ["titel", "doel", "uitdaging__titel"]
     ordering = ["uitdaging__plan", "uitdaging__volgorde", "nummer", "pk"]
-    fields = ["uitdaging", "nummer", "titel", "doel", "status", "trekkers", "bijeenkomsten"]
-    autocomplete_fields = ["uitdaging", "trekkers", "bijeenkomsten"]
+    fields = [
+        "uitdaging",
+        "nummer",
+        "titel",
+        "doel",
+        "status",
+        "trekkers",
+        "bijeenkomsten",
+        "bevragingen",
+    ]
+    autocomplete_fields = ["uitdaging", "trekkers", "bijeenkomsten", "bevragingen"]
     inlines = [VoortgangInline]
 
     def save_model(self, request: HttpRequest, obj: Actiepunt, form, change: bool) -> None:
@@ -228,6 +237,7 @@ class ActiepuntAdmin(
             status=obj.status,
             trekkers=form.cleaned_data.get("trekkers") or (),
             bijeenkomsten=form.cleaned_data.get("bijeenkomsten") or (),
+            bevragingen=form.cleaned_data.get("bevragingen") or (),
             door=_by(request),
         )
         obj.pk = created.pk

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bevragingen.models import Bevraging
 from bijeenkomsten.models import Bijeenkomst
 from leden.models import Lid
 from netwerken.models import Koepel, Netwerk, Subregio
@@ -184,11 +185,12 @@ class Actiepunt(models.Model):
         related_name="actiepunten",
         verbose_name=_("meetings that feed it"),
     )
-    # SURVEYS (issue 15, app `bevragingen`): the lead adds the surveys that feed this point at
-    # merge, as `bevragingen = models.ManyToManyField("bevragingen.Bevraging", blank=True,
-    # related_name="actiepunten", verbose_name=_("surveys that feed it"))`, with its services
-    # argument (`services.action_point_create/update`), admin autocomplete and the marked
-    # place in templates/actieplannen/_actiepunt.html.
+    bevragingen = models.ManyToManyField(
+        Bevraging,
+        blank=True,
+        related_name="actiepunten",
+        verbose_name=_("surveys that feed it"),
+    )
     aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     gewijzigd_op = models.DateTimeField(_("changed"), default=timezone.now, editable=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from bevragingen.models import Bevraging
 from bijeenkomsten.models import Bijeenkomst
 from leden.models import Lid
 from netwerken.models import Koepel, Netwerk
@@ -12,8 +13,9 @@ from .models import Actieplan, Actiepunt, Status, Uitdaging, Volger, Voortgang
 
 
 def _with_contents(plans: QuerySet, *, pullers: bool) -> QuerySet:
-    """Plans with their challenges, action points, progress and published meetings: five
-    queries (six with the pullers' names) whatever the plan's size."""
+    """Plans with their challenges, action points, progress, published meetings and the
+    surveys that feed them: six queries (seven with the pullers' names) whatever the plan's
+    size."""
     points = Actiepunt.objects.order_by("nummer", "pk").prefetch_related(
         Prefetch("voortgang", queryset=Voortgang.objects.order_by("-datum", "-pk")),
         Prefetch(
@@ -21,6 +23,12 @@ def _with_contents(plans: QuerySet, *, pullers: bool) -> QuerySet:
             queryset=Bijeenkomst.objects.published()
             .order_by("begin", "pk")
             .only("pk", "titel", "slug", "begin"),
+        ),
+        Prefetch(
+            "bevragingen",
+            queryset=Bevraging.objects.select_related("netwerk")
+            .order_by("opent_op", "pk")
+            .only("pk", "titel", "opent_op", "sluit_op", "netwerk__slug"),
         ),
     )
     if pullers:

@@ -16,6 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bevragingen.models import Bevraging
 from bijeenkomsten.models import Bijeenkomst
 from leden.models import Lid, User
 from netwerken.models import Koepel, Netwerk, Subregio
@@ -25,7 +26,7 @@ from .models import Actieplan, Actiepunt, Status, Uitdaging, Volger, Voortgang, 
 PLAN_FIELDS = ("titel", "inleiding", "vastgesteld_op", "koepelplan")
 CHALLENGE_FIELDS = ("titel", "toelichting", "volgorde", "subregio")
 POINT_FIELDS = ("titel", "doel", "status", "nummer", "uitdaging")
-POINT_RELATIONS = ("trekkers", "bijeenkomsten")
+POINT_RELATIONS = ("trekkers", "bijeenkomsten", "bevragingen")
 NOTE_FIELDS = ("datum", "tekst")
 
 
@@ -218,14 +219,17 @@ def action_point_create(
     nummer: int | None = None,
     trekkers: Iterable[Lid] = (),
     bijeenkomsten: Iterable[Bijeenkomst] = (),
+    bevragingen: Iterable[Bevraging] = (),
     door: User | None = None,
 ) -> Actiepunt:
-    """An action point under a challenge, pulled by `trekkers`, fed by `bijeenkomsten`."""
+    """An action point under a challenge, pulled by `trekkers`, fed by `bijeenkomsten` and
+    `bevragingen` (surveys)."""
     punt = Actiepunt(uitdaging=uitdaging, titel=titel, doel=doel, status=status, nummer=nummer)
     punt.full_clean()
     punt.save()
     punt.trekkers.set(list(trekkers))
     punt.bijeenkomsten.set(list(bijeenkomsten))
+    punt.bevragingen.set(list(bevragingen))
     _record(
         plan=uitdaging.plan,
         onderwerp=punt,
@@ -242,7 +246,8 @@ def action_point_create(
 def action_point_update(
     *, actiepunt: Actiepunt, door: User | None = None, **changes: Any
 ) -> Actiepunt:
-    """Change an action point's fields, its pullers (`trekkers`) or meetings (`bijeenkomsten`).
+    """Change an action point's fields, its pullers (`trekkers`), meetings (`bijeenkomsten`) or
+    surveys (`bevragingen`).
 
     A status change is its own kind of history entry, so the plan's page can tell when a point
     started or ended."""

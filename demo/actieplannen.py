@@ -16,6 +16,7 @@ from typing import Any
 
 from actieplannen import services
 from actieplannen.models import Actieplan, Actiepunt, Status, Uitdaging
+from bevragingen.models import Bevraging
 from bijeenkomsten.models import Bijeenkomst
 from leden.models import Lid
 from netwerken.models import Koepel, Netwerk, Subregio
@@ -304,8 +305,8 @@ def _brussel(netwerk: Netwerk, koepelplan: Actieplan) -> None:
             "de uitdagingen waarop we in Brussel inzetten."
         ),
     )
-    # SURVEYS (issue 15, bevragingen): the lead links Brussel's June 2020 survey to these
-    # points at merge.
+    # The June 2020 survey fed every challenge chosen in October (demo/bevragingen.py).
+    survey = Bevraging.objects.filter(netwerk=netwerk, opent_op__year=2020).first()
     challenges = [
         (
             "Nabijheid in digitaal werk",
@@ -326,7 +327,9 @@ def _brussel(netwerk: Netwerk, koepelplan: Actieplan) -> None:
     for volgorde, (titel, points) in enumerate(challenges):
         uitdaging = _challenge(plan, titel, volgorde=volgorde)
         for point, status in points:
-            _point(uitdaging, point, status=status)
+            punt = _point(uitdaging, point, status=status)
+            if survey is not None and not punt.bevragingen.filter(pk=survey.pk).exists():
+                services.action_point_update(actiepunt=punt, bevragingen=[survey])
 
 
 def _vlaams_brabant(netwerk: Netwerk, koepelplan: Actieplan) -> None:

@@ -10,6 +10,7 @@ from actieplannen import services
 from actieplannen.models import Status, Volger
 from netwerken.models import Subregio
 from tests import factories
+from tests.bevragingen.conftest import build_survey
 
 from .conftest import first_point, make_plan
 
@@ -107,7 +108,10 @@ def test_the_plan_page_takes_the_same_queries_for_a_small_and_a_large_plan(
     meeting = factories.BijeenkomstFactory(netwerken=[twente])
     lid = factories.LidmaatschapFactory(netwerk=twente).lid
     services.action_point_update(
-        actiepunt=first_point(plan), trekkers=[lid], bijeenkomsten=[meeting]
+        actiepunt=first_point(plan),
+        trekkers=[lid],
+        bijeenkomsten=[meeting],
+        bevragingen=[build_survey(twente, questions=1, titel="Wat heb je nodig?")],
     )
     page(client, twente)  # sessions and the like settle
     with CaptureQueriesContext(connection) as small:
@@ -120,6 +124,7 @@ def test_the_plan_page_takes_the_same_queries_for_a_small_and_a_large_plan(
                 titel=f"Extra {c}.{p}",
                 trekkers=[lid],
                 bijeenkomsten=[factories.BijeenkomstFactory(netwerken=[twente])],
+                bevragingen=[build_survey(twente, questions=1, titel=f"Bevraging {c}.{p}")],
             )
             services.progress_add(actiepunt=punt, tekst="Meer")
             services.progress_add(actiepunt=punt, tekst="Nog meer")
@@ -127,3 +132,6 @@ def test_the_plan_page_takes_the_same_queries_for_a_small_and_a_large_plan(
     with django_assert_num_queries(len(small)):
         html = page(client, twente)
     assert html.count('class="card mb-3"') == 1 + 20 + 6
+    # The surveys that feed a point are named on it, linked to the network's published results.
+    assert "Wat heb je nodig?" in html and "Bevraging 3.4" in html
+    assert html.count(reverse("bevragingen_netwerk:gepubliceerd", args=["twente"])) >= 21
