@@ -20,6 +20,7 @@ PROJECT = (
     "leden",
     "bijeenkomsten",
     "themas",
+    "meldpunt",
     "berichten",
     "portal",
 )
