@@ -139,9 +139,8 @@ def add_information(request: HttpRequest) -> HttpResponse:
         melding = Melding.objects.get(pk=pk)
     except (signing.BadSignature, Melding.DoesNotExist):
         # Expired (or erased meanwhile): back to the code, with nothing kept of the text.
-        code_form = CodeForm()
-        code_form.add_error(None, _("Your page had expired. Enter your code again."))
-        return render(request, "meldpunt/terugkeren.html", {"form": code_form}, status=400)
+        context = {"form": CodeForm(), "verlopen": True}
+        return render(request, "meldpunt/terugkeren.html", context, status=400)
     if not form.is_valid():
         return _follow_up(request, melding, form=form, status=400)
     if not ratelimit.client_may_submit(request, form=REPORT_FORM):
@@ -149,8 +148,7 @@ def add_information(request: HttpRequest) -> HttpResponse:
         return _follow_up(request, melding, form=form, status=429)
     services.report_add_information(melding=melding, tekst=form.cleaned_data["tekst"])
     melding.refresh_from_db()
-    response = _follow_up(request, melding)
-    return response
+    return _follow_up(request, melding)
 
 
 # --- The committee -----------------------------------------------------------------------
