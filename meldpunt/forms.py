@@ -45,15 +45,13 @@ class ReportForm(_TextForm):
     pass
 
 
-class AddInformationForm(_TextForm):
+class AddInformationForm(_Described):
+    tekst = forms.CharField(
+        label=_("What do you want to add?"),
+        max_length=MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}),
+    )
     token = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["tekst"].label = _("Add information")
-        self.fields["tekst"].help_text = ""
-        self.fields["tekst"].widget.attrs["rows"] = 5
-        self._describe()
 
 
 class CodeForm(_Described):

@@ -2,7 +2,8 @@
 
 The reporter's pages leave no trace in the portal or the browser that the portal can avoid:
 - nothing of the request is stored with a report (the services are never given the request);
-- `Cache-Control: no-store` and `Referrer-Policy: no-referrer` on every answer;
+- `Cache-Control: no-store` on every answer (and the site's `Referrer-Policy: same-origin`:
+  no other site learns that a visitor came from here);
 - no cookie is set: no session, no message, and no CSRF cookie. Instead of Django's cookie
   CSRF check these forms check where the POST came from (`Sec-Fetch-Site`, `Origin`,
   `Referer`), which browsers send by themselves: a form on another site cannot post here;
@@ -48,10 +49,13 @@ TOKEN_MAX_AGE = 30 * 60
 
 def _posted_here(request: HttpRequest) -> bool:
     """Whether a POST comes from one of this site's pages, judged by what the browser itself
-    says. Without any of these headers the client is no browser (curl): no CSRF victim."""
+    says (as Go's CrossOriginProtection does): `Sec-Fetch-Site` where the browser sends it,
+    else `Origin`, else `Referer`. Without any of them the client is no browser of this
+    decade (curl): no CSRF victim. (The site's `Referrer-Policy: same-origin` stays: with
+    `no-referrer` browsers send `Origin: null`, and no other site is sent a referrer anyway.)"""
     fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site and fetch_site not in {"same-origin", "none"}:
-        return False
+    if fetch_site:  # set by the browser itself, no page can forge it: it decides alone
+        return fetch_site in {"same-origin", "none"}
     own = f"{request.scheme}://{request.get_host()}"
     origin = request.headers.get("Origin")
     if origin is not None:
@@ -65,7 +69,7 @@ def _posted_here(request: HttpRequest) -> bool:
 
 
 def reporter_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No cookie, no store, no referrer; POSTs only from this site (see the module)."""
+    """No cookie, no store; POSTs only from this site (see the module)."""
 
     @csrf_exempt
     @wraps(view)
@@ -74,7 +78,6 @@ def reporter_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             raise PermissionDenied
         response = view(request, *args, **kwargs)
         patch_cache_control(response, private=True, no_store=True)
-        response["Referrer-Policy"] = "no-referrer"
         return response
 
     return wrapper

@@ -152,7 +152,7 @@ def test_reporter_pages_set_no_cookie_and_are_not_stored(name, reporter, kern_tw
             assert not response.cookies, response.cookies
             assert "Set-Cookie" not in response.headers
             assert "no-store" in response["Cache-Control"]
-            assert response["Referrer-Policy"] == "no-referrer"
+            assert response["Referrer-Policy"] == "same-origin"
             assert 'name="csrfmiddlewaretoken"' not in response.content.decode()
 
 
@@ -183,8 +183,11 @@ def test_a_post_from_another_site_is_refused(reporter):
         {"HTTP_REFERER": "https://evil.example/form"},
     ):
         assert submit(other, **headers).status_code == 403
+    # Sec-Fetch-Site decides where the browser sends it (Origin is "null" in some cases).
+    assert submit(other, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-site").status_code == 403
     assert not Melding.objects.exists()
     assert submit(other, HTTP_REFERER="http://testserver/meldpunt/").status_code == 200
+    assert submit(other, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
 
 
 def test_reports_are_rate_limited_per_client_and_nothing_of_the_client_is_kept(settings):
