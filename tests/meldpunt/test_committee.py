@@ -165,3 +165,20 @@ def test_every_personal_field_is_declared():
     assert ("meldpunt.Melding", "tekst_versleuteld") in declared
     assert ("meldpunt.Bericht", "tekst_versleuteld") in declared
     assert ("meldpunt.Inzage", "gebruiker") in declared
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_the_overview_and_a_report_take_a_fixed_number_of_queries(
+    n, committee, django_assert_num_queries
+):
+    for i in range(n):
+        melding = services.report_create(tekst=f"melding {i}")[0]
+        services.report_reply(melding=melding, auteur=committee, tekst="antwoord")
+        services.reading_log(melding=melding, gebruiker=committee)
+    client = _client(committee)
+    client.get(reverse("meldpunt:commissie"))  # warm: session, TOTP
+    with django_assert_num_queries(6):
+        assert client.get(reverse("meldpunt:commissie")).status_code == 200
+    with django_assert_num_queries(7):
+        page = client.get(reverse("meldpunt:commissie_melding", args=[melding.pk]))
+        assert page.status_code == 200

@@ -3,6 +3,7 @@ reply and add information; no trace of the reporter stored, no cookie, nothing k
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -241,3 +242,19 @@ def test_services_take_no_request():
 
     for name in ("report_create", "report_add_information"):
         assert "request" not in inspect.signature(getattr(services, name)).parameters
+
+
+def test_nothing_logged_while_reporting_names_the_client_or_the_text(reporter, caplog):
+    """Django's request log notes 4xx answers with their path only; this proves that nothing
+    the portal logs on these pages carries the client's address, browser or words."""
+    extra = {"REMOTE_ADDR": IP, "HTTP_USER_AGENT": UA}
+    with caplog.at_level(logging.DEBUG):
+        code = code_in(submit(reporter, **extra))
+        submit(reporter, tekst="", **extra)  # a 400, which django.request logs
+        reporter.post(reverse("meldpunt:terugkeren"), {"code": "nope"}, **extra)
+        _token(reporter, code, **extra)
+    logged = "\n".join(
+        f"{r.getMessage()} {r.args} {getattr(r, 'request', '')!r}" for r in caplog.records
+    )
+    for secret in (IP, "MeldpuntTestBrowser", "WhatsApp", code):
+        assert secret not in logged
