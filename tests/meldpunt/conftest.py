@@ -7,7 +7,7 @@ import itertools
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
 from meldpunt.permissions import COMMITTEE_GROUP
@@ -27,7 +27,12 @@ def new_ip() -> str:
 def committee_user(email: str = "commissie@example.org", *, totp: bool = True):
     user = factories.UserFactory(email=email)
     factories.LidFactory(user=user, naam="Commissielid")
-    user.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    # Made by a migration; a transactional test's flush empties it, so made again here.
+    group, _ = Group.objects.get_or_create(name=COMMITTEE_GROUP)
+    group.permissions.add(
+        Permission.objects.get(codename="behandelen", content_type__app_label="meldpunt")
+    )
+    user.groups.add(group)
     if totp:
         give_totp(user)
     return user

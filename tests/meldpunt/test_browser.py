@@ -8,7 +8,8 @@ import re
 import pytest
 
 from meldpunt import services
-from meldpunt.models import Bericht, Melding
+from meldpunt.models import Bericht, Inzage, Melding
+from tests.bijeenkomsten.test_portal_browser import log_in
 from tests.conftest import check_accessibility
 from tests.meldpunt.conftest import committee_user
 
@@ -61,3 +62,22 @@ def test_a_reporter_reports_comes_back_reads_the_reply_and_adds_information(
     check_accessibility(page, "meldpunt-vervolg-aangevuld")
 
     assert page.context.cookies() == []  # not one cookie, in the whole visit
+
+
+def test_a_committee_member_reads_replies_and_closes(page, site_url):
+    committee = committee_user()
+    melding = services.report_create(tekst="Dossiers gaan via WhatsApp naar de wijkagent.")[0]
+    log_in(page, site_url, committee)
+    page.goto(f"{site_url}/meldpunt/commissie/")
+    check_accessibility(page, "meldpunt-commissie")
+    page.get_by_role("link", name=f"Melding {melding.pk}").click()
+    page.wait_for_selector("text=WhatsApp")
+    check_accessibility(page, "meldpunt-commissie-melding")
+    page.get_by_label("Antwoord aan de melder").fill("Dank je, we onderzoeken het.")
+    page.get_by_role("button", name="Antwoord versturen").click()
+    page.wait_for_selector("text=Dank je, we onderzoeken het.")
+    page.get_by_role("button", name="Melding sluiten").click()
+    page.wait_for_selector("text=Heropenen")
+    melding.refresh_from_db()
+    assert melding.status == "gesloten"
+    assert Inzage.objects.filter(nummer=melding.pk, gebruiker=committee).count() == 3
