@@ -27,6 +27,7 @@ from bijeenkomsten.models import (
     Materiaal,
     Programmaonderdeel,
 )
+from demo.meldpunt import load_meldpunt
 from leden.models import Lid, Lidmaatschap, User
 from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 from portal import pagecache
@@ -805,6 +806,7 @@ def load_demo(today: date | None = None) -> None:
     _load_programmes(networks, today)
     _register_demo_members(networks)
     _load_theme_rounds(networks, today)
+    load_meldpunt(password_hash)
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 

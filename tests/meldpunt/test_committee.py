@@ -182,3 +182,16 @@ def test_the_overview_and_a_report_take_a_fixed_number_of_queries(
     with django_assert_num_queries(7):
         page = client.get(reverse("meldpunt:commissie_melding", args=[melding.pk]))
         assert page.status_code == 200
+
+
+def test_the_demo_report_opens_with_the_documented_code():
+    from django.contrib.auth.hashers import make_password
+
+    from demo.data import DEMO_PASSWORD
+    from demo.meldpunt import DEMO_CODE, load_meldpunt
+
+    load_meldpunt(make_password(DEMO_PASSWORD))
+    load_meldpunt(make_password(DEMO_PASSWORD))  # idempotent
+    melding = services.report_for_code(DEMO_CODE)
+    assert melding is not None and Melding.objects.count() == 1
+    assert is_committee_member(melding.berichten.get().auteur) is False  # no TOTP yet
