@@ -10,6 +10,7 @@ reading can be accounted for after the report itself is gone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
@@ -18,12 +19,22 @@ from django.utils.translation import gettext_lazy
 from portal.personal_data import Action, Ground, Retention, declare
 
 from . import services
-from .models import Inzage
+from .models import Instelling, Inzage
 
 # The register takes str; a lazy translation is one once it is read (in the reader's language).
 _ = cast(Callable[[str], str], gettext_lazy)
 
-REPORTS = Retention(
+
+@dataclass(frozen=True)
+class CommitteeRetention(Retention):
+    """A period the committee sets on its page, not a setting: the register shows theirs."""
+
+    @property
+    def days(self) -> int:
+        return Instelling.current().bewaartermijn_dagen
+
+
+REPORTS = CommitteeRetention(
     key="meldpunt_gesloten",
     default_days=90,
     starts=_("after the report is closed (the committee sets the period)"),

@@ -29,7 +29,8 @@ def notify(now: datetime | None = None) -> int:
             return 0
         claimed = Melding.objects.filter(pk__in=ids, gemeld=False).update(gemeld=True)
         moment = now or timezone.now()
-        mails.queue_new_report_notice(key=f"{moment:%Y%m%d%H}-{ids[-1]}")
+        # The key (in the mail log, which staff see) names the hour, not the reports.
+        mails.queue_new_report_notice(key=f"{moment:%Y%m%d%H}")
     return claimed
 
 

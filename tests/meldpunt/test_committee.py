@@ -158,6 +158,7 @@ def test_closed_reports_are_erased_after_the_committees_period(committee):
     reading = Inzage.objects.get()
     assert (reading.melding, reading.nummer) == (None, old.pk)  # the log keeps the number
     assert services.reports_erase(now + timedelta(days=2)) == 1  # recent's turn
+    assert retention.days == 30  # the register shows the committee's period
 
 
 def test_every_personal_field_is_declared():
