@@ -3,12 +3,10 @@ receipt code (demo only) so a visitor can try the reporter's return."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Group
-
 from leden.models import User
 from meldpunt import crypto, services
 from meldpunt.models import Melding
-from meldpunt.permissions import COMMITTEE_GROUP
+from meldpunt.permissions import committee_group
 
 DEMO_CODE = "DEM0-C0DE-2026-0000-0001"  # in the README; never a code a reporter could get
 
@@ -18,7 +16,7 @@ def load_meldpunt(password_hash: str) -> None:
     user, _ = User.objects.get_or_create(
         email="commissie@regionet.local", defaults={"password": password_hash}
     )
-    user.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    user.groups.add(committee_group())
     digest = crypto.receipt_digest(crypto.normalise(DEMO_CODE))
     if Melding.objects.filter(code_hash=digest).exists():
         return

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
 
 from netwerken.permissions import has_two_factor
@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 
 COMMITTEE_GROUP = "Onderzoekscommissie"
 _ATTR = "_regionet_meldpunt_permission"
+
+
+def committee_group() -> Group:
+    """The committee's group with its permission (made by a migration; made again if gone)."""
+    group, _ = Group.objects.get_or_create(name=COMMITTEE_GROUP)
+    group.permissions.add(
+        Permission.objects.get(codename="behandelen", content_type__app_label="meldpunt")
+    )
+    return group
 
 
 def _holds_permission(user: Viewer) -> bool:

@@ -7,10 +7,9 @@ import itertools
 import uuid
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from meldpunt.permissions import COMMITTEE_GROUP
+from meldpunt.permissions import committee_group
 from tests import factories
 from tests.accountfixtures import give_totp
 
@@ -27,12 +26,7 @@ def new_ip() -> str:
 def committee_user(email: str = "commissie@example.org", *, totp: bool = True):
     user = factories.UserFactory(email=email)
     factories.LidFactory(user=user, naam="Commissielid")
-    # Made by a migration; a transactional test's flush empties it, so made again here.
-    group, _ = Group.objects.get_or_create(name=COMMITTEE_GROUP)
-    group.permissions.add(
-        Permission.objects.get(codename="behandelen", content_type__app_label="meldpunt")
-    )
-    user.groups.add(group)
+    user.groups.add(committee_group())  # a transactional test's flush may have emptied it
     if totp:
         give_totp(user)
     return user

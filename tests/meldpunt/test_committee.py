@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from meldpunt import privacy, services
 from meldpunt.models import Bericht, Instelling, Inzage, Melding, Status
-from meldpunt.permissions import COMMITTEE_GROUP, is_committee_member
+from meldpunt.permissions import committee_group, is_committee_member
 from portal import personal_data
 from tests.meldpunt.conftest import REPORT_TEXT, committee_user
 
@@ -83,7 +83,7 @@ def test_a_superuser_is_no_committee_member_unless_put_in_the_group(staff, meldi
     assert staff.is_superuser
     assert staff.has_perm("meldpunt.behandelen")  # Django's answer for superusers ...
     assert not is_committee_member(staff)  # ... is not the committee's
-    staff.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    staff.groups.add(committee_group())
     staff = type(staff).objects.get(pk=staff.pk)
     assert is_committee_member(staff)
 
