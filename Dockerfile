@@ -9,7 +9,7 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 # The Dutch catalogue is committed compiled (locale/nl/LC_MESSAGES/django.mo), so the image
 # needs no gettext. A failed collectstatic fails the build: a site without its CSS must not ship.
-RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput \
+RUN SECRET_KEY=build-only MELDPUNT_KEYS=YnVpbGQtb25seS1rZXktbm90LWZvci1wcm9kdWN0aW8= DEBUG=0 python manage.py collectstatic --noinput \
  && mkdir -p /data/media /data/private \
  && chown regionet:regionet /app/var /data/media /data/private
 USER regionet

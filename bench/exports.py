@@ -29,6 +29,7 @@ def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Production-like settings (DEBUG off: no query log); a throwaway secret for the run.
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-not-for-production")
+    os.environ.setdefault("MELDPUNT_KEYS", "YmVuY2gtb25seS1rZXktbm90LWZvci1wcm9kdWN0aW8=")
     import django
 
     django.setup()

@@ -195,6 +195,9 @@ def main() -> int:
         {
             "DEBUG": "0",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-not-for-production"),
+            "MELDPUNT_KEYS": os.environ.get(
+                "MELDPUNT_KEYS", "YmVuY2gtb25seS1rZXktbm90LWZvci1wcm9kdWN0aW8="
+            ),
             "ALLOWED_HOSTS": "127.0.0.1",
             "BEHIND_PROXY": "1",  # wrk plays the TLS proxy: X-Forwarded-Proto: https
             "VAR_DIR": str(var_dir),

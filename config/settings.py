@@ -5,7 +5,10 @@ filesystem broker, mail to a local outbox), except SECRET_KEY, which
 production must set. `.env.example` lists every variable.
 """
 
+import base64
+import hashlib
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "themas",
     "bevragingen",
     "actieplannen",
+    "meldpunt",
     "berichten",
     "nieuwsbrief",
     "contact",
@@ -199,6 +203,9 @@ ACCOUNT_RATE_LIMITS = {
     "contact_mail": "3/h/key,10/d/key",
     "survey_email": "5/10m/ip,30/d/ip",
     "survey_email_mail": "3/h/key,6/d/key",
+    # The confidential channel (meldpunt): reports and additions, and receipt-code attempts.
+    "meldpunt_report": "3/h/ip,10/d/ip",
+    "meldpunt_code": "10/10m/ip,30/d/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Regionet] "
 # A subclass of allauth's form (not ACCOUNT_SIGNUP_FORM_CLASS): it also shapes the known-address
@@ -292,6 +299,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "themas-rondes": {"task": "themas.tasks.run_theme_rounds", "schedule": 900.0},
     "berichten-blijven-hangen": {"task": "berichten.tasks.retry_stale_mails", "schedule": 600.0},
     # The digest morning: later runs only send what an earlier run missed.
+    # The confidential channel: "there is a new report" at most hourly (the mail's time says
+    # less about when a report came in), and the erasure of closed reports past their period.
+    "meldpunt-melden": {"task": "meldpunt.tasks.notify_committee", "schedule": crontab(minute="7")},
+    "meldpunt-wissen": {
+        "task": "meldpunt.tasks.erase_closed_reports",
+        "schedule": crontab(minute="17", hour="3"),
+    },
     "berichten-nieuwsbrief": {
         "task": "bijeenkomsten.tasks.send_digests",
         "schedule": crontab(
@@ -306,6 +320,18 @@ CELERY_BEAT_SCHEDULE["nieuwsbrief-abonnees"] = {
     **CELERY_BEAT_SCHEDULE["berichten-nieuwsbrief"],
     "task": "nieuwsbrief.tasks.send_subscriber_digests",
 }
+
+# --- Confidential channel (meldpunt) ---------------------------------------------
+# Fernet keys (comma-separated) that encrypt the reports' texts: the first encrypts, all
+# decrypt (rotation). Production refuses to start without them; DEBUG and the tests use a key
+# derived from SECRET_KEY. New key: python -c 'from cryptography.fernet import Fernet;
+# print(Fernet.generate_key().decode())'
+MELDPUNT_KEYS = env_list("MELDPUNT_KEYS")
+if not MELDPUNT_KEYS:
+    if not (DEBUG or "pytest" in sys.modules):
+        raise ImproperlyConfigured("MELDPUNT_KEYS must be set when DEBUG is off.")
+    _derived = hashlib.sha256(b"regionet-meldpunt-dev:" + SECRET_KEY.encode()).digest()
+    MELDPUNT_KEYS = [base64.urlsafe_b64encode(_derived).decode()]
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "nl"

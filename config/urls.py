@@ -71,6 +71,7 @@ urlpatterns = [
     path("nieuwsbrief/", include("nieuwsbrief.urls")),
     path("contact/", include("contact.urls")),
     path("export/", include(_behind_totp(export_urls))),
+    path("meldpunt/", include("meldpunt.urls")),
 ]
 
 if settings.DEBUG:

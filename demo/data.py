@@ -28,6 +28,7 @@ from bijeenkomsten.models import (
     Programmaonderdeel,
 )
 from demo.bevragingen import load_surveys
+from demo.meldpunt import load_meldpunt
 from leden.models import Lid, Lidmaatschap, User
 from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Subregio
 from portal import pagecache
@@ -757,6 +758,7 @@ def load_demo(today: date | None = None) -> None:
     _load_theme_rounds(networks, today)
     load_surveys(networks)
     demo_action_plans.load_action_plans(networks)
+    load_meldpunt(password_hash)
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 

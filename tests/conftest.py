@@ -22,6 +22,8 @@ def pytest_configure(config):
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     os.environ["CACHE_KEY_PREFIX"] = prefix  # for the Celery worker the tests start
     settings.CACHES["default"]["KEY_PREFIX"] = prefix
+    # The confidential channel's key (derived in the tests), for the worker the tests start.
+    os.environ.setdefault("MELDPUNT_KEYS", ",".join(settings.MELDPUNT_KEYS))
 
 
 @pytest.fixture(autouse=True)

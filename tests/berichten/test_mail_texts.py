@@ -17,12 +17,15 @@ from contact import services as contact_services
 from leden import digest_consent
 from leden import privacy as leden_privacy
 from leden import services as leden_services
+from meldpunt import services as meldpunt_services
+from meldpunt import tasks as meldpunt_tasks
 from nieuwsbrief import services as nieuwsbrief_services
 from nieuwsbrief import tasks as nieuwsbrief_tasks
 from tests import factories, mailfixtures
 from tests.berichten.test_mail import consent, next_monday_morning
 from tests.bevragingen.conftest import build_survey
 from tests.mailfixtures import html_part, text_part
+from tests.meldpunt.conftest import committee_user
 from tests.themas.conftest import open_round, propose, start_voting
 from themas import services as theme_services
 from themas import tasks as theme_tasks
@@ -160,6 +163,10 @@ def _every_kind(smtp, capture, twente, rotterdam, coordinator_twente, kern_twent
             reverse("bevragingen:invullen", args=[survey.sleutel]),
             {"actie": "email", "email": "respondent@example.org"},
         )
+    with capture(execute=True):  # meldpunt_nieuw
+        committee_user("commissie@example.org")
+        meldpunt_services.report_create(tekst="Een zorg over geheimhouding")
+        meldpunt_tasks.notify()
     with capture(execute=True):  # account: allauth's mail through the outbox
         from django.test import Client
 

@@ -22,6 +22,7 @@ PROJECT = (
     "themas",
     "bevragingen",
     "actieplannen",
+    "meldpunt",
     "berichten",
     "portal",
     "nieuwsbrief",

@@ -17,6 +17,7 @@ reach its workers.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fnmatch
 import http.cookiejar
@@ -188,7 +189,10 @@ def newcomer_env(**variables: str) -> dict[str, str]:
     """What compose gives the app's containers for a .env copied from .env.example with a
     secret filled in: the file's variables (most of them empty), x-app's environment on top."""
     base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
-    dotfile = dotenv(ROOT / ".env.example") | {"SECRET_KEY": secrets.token_urlsafe(50)}
+    dotfile = dotenv(ROOT / ".env.example") | {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "MELDPUNT_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
     variables = {"DOMAIN": "localhost", **dotfile, **variables}
     app = services()["web"]["environment"]
     return base | dotfile | {key: interpolate(value, variables) for key, value in app.items()}

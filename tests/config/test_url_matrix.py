@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from leden import photos as leden_photos
 from leden import services as leden_services
+from meldpunt import services as meldpunt_services
 from tests import factories
 from tests.conftest import ROLES
 from tests.leden.test_accounts_photo import jpeg_with_gps
@@ -81,6 +82,12 @@ def _survey(network: str) -> Callable[[dict], list]:
 
 def _meeting(key: str) -> Callable[[dict], list]:
     return lambda w: [w[key].slug]
+
+
+def _report(w: dict) -> list:
+    if "melding" not in w:
+        w["melding"] = meldpunt_services.report_create(tekst="Zorg over geheimhouding")[0].pk
+    return [w["melding"]]
 
 
 CASES = [
@@ -280,6 +287,14 @@ CASES = [
         "post",
         {"formaat": "csv"},
     ),
+    # meldpunt: the reporter's pages are open (no account), the committee's answer 404 to
+    # everyone in the cast, staff included (no one here is on the committee)
+    Case("meldpunt:melden", "form", OPEN),
+    Case("meldpunt:melden", "empty report", everyone(400), method="post"),
+    Case("meldpunt:terugkeren", "code form", OPEN),
+    Case("meldpunt:aanvullen", "GET", everyone(405)),
+    Case("meldpunt:commissie", "overview", roles(LOGIN, *[404] * 7)),
+    Case("meldpunt:commissie_melding", "a report", roles(LOGIN, *[404] * 7), _report),
 ]
 
 
