@@ -46,12 +46,20 @@ class Mail:
     bijeenkomst_id: int | None = None
     attachments: Sequence[tuple[str, bytes, str]] = ()  # (filename, content, mimetype)
     headers: Mapping[str, str] | None = None
+    language: str = ""  # the recipient's ("" for the site's: Dutch)
+
+
+def language_of(mail: Mail) -> str:
+    """The language `mail` is written in: its recipient's if the site has it, else Dutch."""
+    known = {code for code, _name in settings.LANGUAGES}
+    return mail.language if mail.language in known else settings.LANGUAGE_CODE
 
 
 def _row(mail: Mail, *, kind: str, key: str, template: str) -> Verzending:
-    # Rendered in the site's language, as the worker did: not in the language of whoever's
-    # request queued it (a coordinator's English admin must not mail members in English).
-    with translation.override(settings.LANGUAGE_CODE):
+    # Rendered in the recipient's language, else the site's: never in the language of
+    # whoever's request queued it (a coordinator's English admin must not mail members in
+    # English). Dates and times follow that language's formats (config/formats).
+    with translation.override(language_of(mail)):
         message = render_mail(
             template or kind,
             mail.context,
@@ -131,15 +139,18 @@ def queue_mail(
     bijeenkomst_id: int | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
     headers: Mapping[str, str] | None = None,
+    language: str = "",
 ) -> list[int]:
     """Queue the same mail to each address in `to` (see `queue_mails`).
 
     `lid_id` and `bijeenkomst_id` tie the log rows to a member (privacy download, erasure) and
     a meeting. `attachments`: (filename, content, mimetype). Empty addresses are skipped.
+    `language`: the recipients' (default the site's).
     """
     addresses = [to] if isinstance(to, str) else list(to)
     mails = [
-        Mail(a, context, lid_id, bijeenkomst_id, tuple(attachments), headers) for a in addresses
+        Mail(a, context, lid_id, bijeenkomst_id, tuple(attachments), headers, language)
+        for a in addresses
     ]
     return queue_mails(kind=kind, mails=mails, key=key, template=template)
 

@@ -72,6 +72,7 @@ def _registration_mail(
         lid_id=aanmelding.lid_id,
         bijeenkomst_id=bijeenkomst.pk,
         attachments=[calendar] if kind in CALENDAR_MAILS else [],
+        language=aanmelding.lid.taal if aanmelding.lid is not None else "",  # a guest: Dutch
     )
 
 
