@@ -17,14 +17,16 @@ Needs polib (a dev dependency) and GNU gettext's xgettext, as makemessages does.
 
 from __future__ import annotations
 
+import gettext
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import django
 import polib
+from django.apps import apps
 from django.conf import settings
 from django.core.management.commands import makemessages
-from django.utils import translation
 
 DOMAINS = ("django", "djangojs")
 # As `make messages`: never the venv, the runtime files or the vendored bundles.
@@ -64,23 +66,36 @@ def _translated(entry: polib.POEntry) -> bool:
     return entry.translated() and not entry.obsolete  # polib: fuzzy is not translated
 
 
+def _installed_catalogues(language: str) -> list[gettext.NullTranslations]:
+    """Django's and the installed apps' own catalogues (allauth's ...), not the portal's."""
+    dirs = [Path(django.__file__).parent / "conf" / "locale"]
+    dirs += [Path(app.path) / "locale" for app in apps.get_app_configs()]
+    return [
+        gettext.translation("django", str(d), [language], fallback=True)
+        for d in dirs
+        if d.is_dir() and d.resolve() not in {Path(p).resolve() for p in settings.LOCALE_PATHS}
+    ]
+
+
 def _translated_by_django(entry: polib.POEntry, language: str, domain: str) -> bool:
     """A template that overrides Django's or allauth's keeps their strings, which their own
-    Dutch catalogues translate (English needs none: the msgid is English)."""
+    Dutch catalogues translate (English has them all, from `fill_english`)."""
     if language == "en" or domain != "django":
-        return language == "en" and domain == "djangojs"  # the admin's JS is Django's own
-    with translation.override(language):
+        return False
+    for catalogue in _installed_catalogues(language):
         if entry.msgid_plural:
             text = (
-                translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+                catalogue.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
                 if entry.msgctxt
-                else translation.ngettext(entry.msgid, entry.msgid_plural, 1)
+                else catalogue.ngettext(entry.msgid, entry.msgid_plural, 1)
             )
         elif entry.msgctxt:
-            text = translation.pgettext(entry.msgctxt, entry.msgid)
+            text = catalogue.pgettext(entry.msgctxt, entry.msgid)
         else:
-            text = translation.gettext(entry.msgid)
-    return text != entry.msgid
+            text = catalogue.gettext(entry.msgid)
+        if text != entry.msgid:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
