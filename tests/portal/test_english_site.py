@@ -159,6 +159,22 @@ def test_a_registration_mail_is_in_the_members_language_not_the_requests(
     assert "Wanneer:" in rows[betrokken_twente.email].tekst
 
 
+def test_a_guest_registering_on_the_english_page_gets_english_mails(client, twente):
+    meeting = factories.BijeenkomstFactory(netwerken=[twente], titel="Open avond")
+    url = reverse("bijeenkomsten:gast_aanmelden", args=[meeting.slug])
+    client.cookies[COOKIE] = "en"
+    client.post(url, {"gast_naam": "Guest", "gast_email": "guest@example.org"})
+    client.cookies[COOKIE] = "nl"
+    client.post(url, {"gast_naam": "Gast", "gast_email": "gast@example.org"})
+    subjects = dict(
+        Verzending.objects.filter(soort="gast_bevestigen").values_list("ontvanger", "onderwerp")
+    )
+    assert subjects == {
+        "guest@example.org": "Confirm your registration: Open avond",
+        "gast@example.org": "Bevestig je aanmelding: Open avond",
+    }
+
+
 def test_a_reminder_subject_gives_the_date_in_the_members_format(kern_twente, twente):
     Lid.objects.filter(pk=kern_twente.lid.pk).update(taal="en")
     begin = datetime(2027, 3, 23, 19, 30, tzinfo=TZ)
