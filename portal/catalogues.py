@@ -17,6 +17,7 @@ Needs polib (a dev dependency) and GNU gettext's xgettext, as makemessages does.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import subprocess
 from dataclasses import dataclass
@@ -51,10 +52,11 @@ def source_messages(domain: str = "django") -> polib.POFile:
     """Every message the source marks for translation in `domain` (a .pot, in memory)."""
     command = _Extract()
     command.extracted = ""
-    command.run_from_argv(
-        ["manage.py", "makemessages", "-l", "en", "-d", domain, "--verbosity", "0"]
-        + [f"--ignore={pattern}" for pattern in IGNORE]
-    )
+    with contextlib.chdir(settings.BASE_DIR):  # makemessages reads the current directory
+        command.run_from_argv(
+            ["manage.py", "makemessages", "-l", "en", "-d", domain, "--verbosity", "0"]
+            + [f"--ignore={pattern}" for pattern in IGNORE]
+        )
     return polib.pofile(command.extracted) if command.extracted else polib.POFile()
 
 

@@ -251,6 +251,20 @@ def test_english_crawl_of_every_page_a_visitor_reaches_shows_no_dutch(client):
                 seen.add(link)
                 queue.append((link, depth + 1))
     assert visited > 30, f"the crawl reached only {visited} pages"
+    # Every kind of page a visitor reaches was among them.
+    kinds = {
+        "agenda": r"/",
+        "archive": r"/bijeenkomsten/archief/",
+        "meeting": r"/bijeenkomsten/[\w-]+/",
+        "guest form": r"/bijeenkomsten/[\w-]+/gast/",
+        "network": r"/netwerken/[\w-]+/",
+        "programme": r"/netwerken/[\w-]+/programma/\d+/\d/",
+        "login": r"/accounts/login/",
+        "signup": r"/accounts/signup/",
+        "password reset": r"/accounts/password/reset/",
+    }
+    reached = {k for k, pattern in kinds.items() if any(re.fullmatch(pattern, u) for u in seen)}
+    assert reached == set(kinds), set(kinds) - reached
     assert problems == [], "\n".join(sorted(set(problems)))
 
 
