@@ -140,7 +140,8 @@ def _english(entry: polib.POEntry) -> polib.POEntry:
         msgctxt=entry.msgctxt,
         msgid=entry.msgid,
         msgid_plural=entry.msgid_plural,
-        occurrences=entry.occurrences,
+        # Files without line numbers: the catalogue changes only when the strings do.
+        occurrences=[(path, "") for path in dict.fromkeys(p for p, _line in entry.occurrences)],
         comment=entry.comment,
         flags=[f for f in entry.flags if f != "fuzzy"],
     )

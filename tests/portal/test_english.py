@@ -107,7 +107,8 @@ DUTCH_DATES = re.compile(
     r"\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|januari|februari|maart"
     r"|mei|juni|juli|augustus|oktober|mrt|okt)\b"
 )
-SKIP = re.compile(r"^/(?:admin|static|media|export|healthz|favicon|berichten)|\.ics$|/logout/")
+# Not pages a visitor reads: the admin (staff), files, feeds, health checks.
+SKIP = re.compile(r"^/(?:admin|static|media|export|healthz|favicon)|\.ics$|/logout/")
 MAX_PAGES = 400
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 
