@@ -4,7 +4,9 @@
 `templates/emails/<template>_subject.txt`, `.txt` and `.html` now, inside the caller's
 transaction, and stores the result (with its headers and attachments) in a `Verzending` row;
 the worker sends the row as it is once the transaction has committed. So a mail says what was
-true when it was queued, and the worker needs no domain code.
+true when it was queued, and the worker needs no domain code. Each mail is rendered in its
+recipient's language (`Mail.language`, which the domain's mails.py passes: a member's
+`Lid.taal`), Dutch when it has none, whatever the language of the request that queued it.
 
 A mail kind is a free label (the template name by default): adding one touches the domain
 module that queues it and its three templates, nothing here. What makes a mail unique goes in
