@@ -46,14 +46,16 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Dutch: makemessages merges the source into locale/nl (new entries still need their Dutch).
+# Dutch: makemessages merges the source into locale/nl (new entries still need their Dutch);
+# it would drop the Dutch wording of Django's and allauth's strings, which is put back.
 # English: made from the source and the Dutch catalogue (portal/catalogues.py), so
 # `messages-en` alone is safe after a merge: it rewrites locale/en only.
 messages: export DEBUG := 1
 messages: $(STAMP)
+	mkdir -p var && cp locale/nl/LC_MESSAGES/django.po var/nl-before-makemessages.po
 	$(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=var --ignore=static/vendor
+	$(MANAGE) english_catalogue --dutch-before var/nl-before-makemessages.po
 	$(MANAGE) compilemessages -l nl --ignore=.venv
-	$(MANAGE) english_catalogue
 
 messages-en: export DEBUG := 1
 messages-en: $(STAMP)

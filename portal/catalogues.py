@@ -190,6 +190,30 @@ def fill_english(domain: str = "django", source: polib.POFile | None = None) -> 
     return len(english), filled
 
 
+def restore_dutch_overrides(before: Path) -> int:
+    """Put back into the Dutch catalogue the entries `before` (a copy of it taken before
+    `makemessages -l nl --no-obsolete` ran) had for Django's and allauth's own strings: the
+    portal's wording of them ("inloggen", "je"), which makemessages drops as they are not in
+    the portal's source. Returns how many; compiles the .mo."""
+    path = catalogue_path("nl")
+    new = polib.pofile(str(path), wrapwidth=79)
+    have = {_key(e) for e in new if not e.obsolete}
+    restored = 0
+    for entry in polib.pofile(str(before)):
+        key = _key(entry)
+        if entry.obsolete or not entry.msgid or key in have:
+            continue
+        if not _translated_by_django(entry, "nl", "django"):
+            continue  # a string of our own that left the source: gone
+        for stale in [e for e in new if e.obsolete and _key(e) == key]:
+            new.remove(stale)
+        new.append(entry)
+        restored += 1
+    new.save(str(path))
+    compile_catalogue(path)
+    return restored
+
+
 def compile_catalogue(path: Path) -> None:
     """path's .mo next to it, with msgfmt's checks (placeholders, duplicates)."""
     subprocess.run(
