@@ -281,3 +281,26 @@ def test_a_dutch_page_is_dutch_and_the_crawl_would_see_it(client):
     assert any(p in page for p in _dutch_phrases())
     content = _Content()
     assert any(content.dutch_in(node) for node in parser.nodes)
+
+
+def test_make_messages_keeps_the_dutch_wording_of_allauths_strings_not_dead_ones(
+    tmp_path, settings
+):
+    """makemessages --no-obsolete drops what is not in the source: the portal's Dutch for
+    allauth's and Django's strings comes back, a string that left the source does not."""
+    before = polib.pofile(str(LOCALE / "nl/LC_MESSAGES/django.po"))
+    override = next(e for e in before if e.msgid == "Sign In")  # allauth's, ours: "Inloggen"
+    before.append(polib.POEntry(msgid="A string that left the source", msgstr="Weg"))
+    before.save(str(tmp_path / "before.po"))
+    after = polib.POFile()
+    after.metadata = before.metadata
+    after.append(polib.POEntry(msgid="Agenda", msgstr="Agenda"))
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "locale/nl/LC_MESSAGES").mkdir(parents=True)
+    after.save(str(tmp_path / "locale/nl/LC_MESSAGES/django.po"))
+
+    assert catalogues.restore_dutch_overrides(tmp_path / "before.po") > 0
+    kept = {e.msgid: e.msgstr for e in polib.pofile(str(catalogues.catalogue_path("nl")))}
+    assert kept["Sign In"] == override.msgstr
+    assert "A string that left the source" not in kept
+    assert (tmp_path / "locale/nl/LC_MESSAGES/django.mo").exists()
