@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format messages lock clean
+.PHONY: run test bench lint format messages messages-en messages-check lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,10 +46,25 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Dutch: makemessages merges the source into locale/nl (new entries still need their Dutch);
+# it would drop the Dutch wording of Django's and allauth's strings, which is put back.
+# English: made from the source and the Dutch catalogue (portal/catalogues.py), so
+# `messages-en` alone is safe after a merge: it rewrites locale/en only.
 messages: export DEBUG := 1
 messages: $(STAMP)
-	$(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=var
+	mkdir -p var && cp locale/nl/LC_MESSAGES/django.po var/nl-before-makemessages.po
+	$(MANAGE) makemessages -l nl --no-obsolete --ignore=.venv --ignore=var --ignore=static/vendor
+	$(MANAGE) english_catalogue --dutch-before var/nl-before-makemessages.po
 	$(MANAGE) compilemessages -l nl --ignore=.venv
+
+messages-en: export DEBUG := 1
+messages-en: $(STAMP)
+	$(MANAGE) english_catalogue
+
+# Fails when a source string has no Dutch or no English translation (as the test does).
+messages-check: export DEBUG := 1
+messages-check: $(STAMP)
+	$(MANAGE) english_catalogue --check
 
 lock: $(STAMP)
 	$(BIN)/pip freeze --exclude-editable > requirements.lock

@@ -4,7 +4,9 @@
 `templates/emails/<template>_subject.txt`, `.txt` and `.html` now, inside the caller's
 transaction, and stores the result (with its headers and attachments) in a `Verzending` row;
 the worker sends the row as it is once the transaction has committed. So a mail says what was
-true when it was queued, and the worker needs no domain code.
+true when it was queued, and the worker needs no domain code. Each mail is rendered in its
+recipient's language (`Mail.language`, which the domain's mails.py passes: a member's
+`Lid.taal`), Dutch when it has none, whatever the language of the request that queued it.
 
 A mail kind is a free label (the template name by default): adding one touches the domain
 module that queues it and its three templates, nothing here. What makes a mail unique goes in
@@ -46,12 +48,20 @@ class Mail:
     bijeenkomst_id: int | None = None
     attachments: Sequence[tuple[str, bytes, str]] = ()  # (filename, content, mimetype)
     headers: Mapping[str, str] | None = None
+    language: str = ""  # the recipient's ("" for the site's: Dutch)
+
+
+def language_of(mail: Mail) -> str:
+    """The language `mail` is written in: its recipient's if the site has it, else Dutch."""
+    known = {code for code, _name in settings.LANGUAGES}
+    return mail.language if mail.language in known else settings.LANGUAGE_CODE
 
 
 def _row(mail: Mail, *, kind: str, key: str, template: str) -> Verzending:
-    # Rendered in the site's language, as the worker did: not in the language of whoever's
-    # request queued it (a coordinator's English admin must not mail members in English).
-    with translation.override(settings.LANGUAGE_CODE):
+    # Rendered in the recipient's language, else the site's: never in the language of
+    # whoever's request queued it (a coordinator's English admin must not mail members in
+    # English). Dates and times follow that language's formats (config/formats).
+    with translation.override(language_of(mail)):
         message = render_mail(
             template or kind,
             mail.context,
@@ -131,15 +141,18 @@ def queue_mail(
     bijeenkomst_id: int | None = None,
     attachments: Sequence[tuple[str, bytes, str]] = (),
     headers: Mapping[str, str] | None = None,
+    language: str = "",
 ) -> list[int]:
     """Queue the same mail to each address in `to` (see `queue_mails`).
 
     `lid_id` and `bijeenkomst_id` tie the log rows to a member (privacy download, erasure) and
     a meeting. `attachments`: (filename, content, mimetype). Empty addresses are skipped.
+    `language`: the recipients' (default the site's).
     """
     addresses = [to] if isinstance(to, str) else list(to)
     mails = [
-        Mail(a, context, lid_id, bijeenkomst_id, tuple(attachments), headers) for a in addresses
+        Mail(a, context, lid_id, bijeenkomst_id, tuple(attachments), headers, language)
+        for a in addresses
     ]
     return queue_mails(kind=kind, mails=mails, key=key, template=template)
 

@@ -24,7 +24,7 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import sanitize_address
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.html import escape
@@ -37,6 +37,7 @@ from leden.digest_consent import unsubscribe_token
 from leden.mail_preferences import NewsletterStatus, digest_settings, receives_digest
 from leden.models import Lid, Lidmaatschap
 from netwerken.models import Netwerk
+from portal.formats import format_of
 from portal.mail import render_mail
 
 from .models import Bijeenkomst, Halfjaarprogramma, Materiaal
@@ -90,15 +91,18 @@ def period_in_words(periode: str) -> str:
         year, week = (int(part) for part in periode.split("-W"))
         first = date.fromisocalendar(year, week, 1)
         last = first + timedelta(days=6)
-        if first.month == last.month:
-            dates = f"{first.day}–{date_format(last, 'j F Y')}"
+        if first.month == last.month:  # "22–28 maart 2027", "March 22–28, 2027"
+            dates = (
+                f"{date_format(first, format_of('SAME_MONTH_RANGE_START_FORMAT'))}"
+                f"–{date_format(last, format_of('SAME_MONTH_RANGE_END_FORMAT'))}"
+            )
         elif first.year == last.year:
-            dates = f"{date_format(first, 'j F')} – {date_format(last, 'j F Y')}"
+            dates = f"{date_format(first, 'MONTH_DAY_FORMAT')} – {date_format(last, 'DATE_FORMAT')}"
         else:
-            dates = f"{date_format(first, 'j F Y')} – {date_format(last, 'j F Y')}"
+            dates = f"{date_format(first, 'DATE_FORMAT')} – {date_format(last, 'DATE_FORMAT')}"
         return gettext("week %(week)d (%(dates)s)") % {"week": week, "dates": dates}
     year, month = (int(part) for part in periode.split("-"))
-    return date_format(date(year, month, 1), "F Y")
+    return date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
 
 
 def digest_batches(
@@ -343,9 +347,10 @@ def send_digest_batch(lid_ids: Sequence[int], periode: str, *, now: datetime | N
     for lid_id, pk in sorted(queued, key=lambda item: item[1]):
         lid, content = digests[lid_id]
         assert content.toestemming is not None  # build_digests sets it for everyone
-        template = templates.get(content.key)
+        key = (content.key, lid.taal)  # the same content in each member's language
+        template = templates.get(key)
         if template is None:
-            template = templates[content.key] = _DigestTemplate(content, periode)
+            template = templates[key] = _DigestTemplate(content, periode, language=lid.taal)
         url = settings.SITE_URL + unsubscribe_path.replace(
             "TOKEN", unsubscribe_token(content.toestemming)
         )
@@ -373,9 +378,14 @@ class _DigestTemplate:
         content: DigestContent,
         periode: str,
         *,
+        language: str = "",
         template: str = DIGEST,
         list_id: str = "Regionet digest <digest.regionet>",
     ) -> None:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            self._render(content, periode, template=template, list_id=list_id)
+
+    def _render(self, content: DigestContent, periode: str, *, template: str, list_id: str) -> None:
         headers = {
             "List-Unsubscribe": f"<{_URL}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",

@@ -121,7 +121,7 @@ def add_to_calendar_links(bijeenkomst: Bijeenkomst) -> list[tuple[str, str]]:
     )
     compose = "/calendar/0/deeplink/compose?" + outlook_query
     return [
-        ("Google Agenda", google),
+        (gettext("Google Calendar"), google),  # Google calls it "Google Agenda" in Dutch
         ("Outlook.com", "https://outlook.live.com" + compose),
         ("Microsoft 365", "https://outlook.office.com" + compose),
     ]

@@ -72,6 +72,8 @@ def _registration_mail(
         lid_id=aanmelding.lid_id,
         bijeenkomst_id=bijeenkomst.pk,
         attachments=[calendar] if kind in CALENDAR_MAILS else [],
+        # A member's language, or the one a guest registered in.
+        language=aanmelding.lid.taal if aanmelding.lid is not None else aanmelding.taal,
     )
 
 

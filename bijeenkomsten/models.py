@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -388,6 +389,13 @@ class Aanmelding(models.Model):
     )
     gast_naam = models.CharField(_("guest name"), max_length=150, blank=True)
     gast_email = models.EmailField(_("guest e-mail"), blank=True)
+    # A guest's mails are in the language they registered in (a member's follow Lid.taal).
+    taal = models.CharField(
+        _("language of the guest's mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="nl",
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.AANGEMELD)
     voorrang = models.BooleanField(
         _("priority"),

@@ -105,7 +105,6 @@ def reminder_recipients(
 
 
 def _mails(bijeenkomst: Bijeenkomst, reminders: list[_Reminder]) -> list[Mail]:
-    wanneer = timezone.localtime(bijeenkomst.begin, TZ).strftime("%d-%m-%Y %H:%M")
     mails = []
     for reminder in reminders:
         if reminder.aanmelding is not None:
@@ -119,9 +118,14 @@ def _mails(bijeenkomst: Bijeenkomst, reminders: list[_Reminder]) -> list[Mail]:
                 "naam": reminder.lid.naam,
                 "uitnodiging": True,
             }
-        context["wanneer"] = wanneer
         mails.append(
-            Mail(reminder.email, context, lid_id=reminder.lid_id, bijeenkomst_id=bijeenkomst.pk)
+            Mail(
+                reminder.email,
+                context,
+                lid_id=reminder.lid_id,
+                bijeenkomst_id=bijeenkomst.pk,
+                language=context["lid"].taal if context.get("lid") else "",
+            )
         )
     return mails
 

@@ -6,8 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -52,8 +53,9 @@ def _networks():
 
 def _page(request: HttpRequest, queryset):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    month = get_format("YEAR_MONTH_FORMAT")
     for bijeenkomst in page:
-        bijeenkomst.maand = date_format(timezone.localtime(bijeenkomst.begin), "F Y")
+        bijeenkomst.maand = date_format(timezone.localtime(bijeenkomst.begin), month)
     return page
 
 
@@ -211,6 +213,7 @@ def register_guest(request: HttpRequest, slug: str) -> HttpResponse:
                 services.registration_create(
                     bijeenkomst_id=bijeenkomst.pk,
                     **form.cleaned_data,
+                    taal=translation.get_language(),  # the guest's mails in the page's language
                     may_mail=lambda: ratelimit.address_may_receive(
                         request, form=GUEST_FORM, email=email
                     ),

@@ -15,6 +15,7 @@ from leden.two_factor import require_totp, totp_required
 from portal import health
 from portal import urls as export_urls
 from portal.adminscope import scope_admin_site
+from portal.language import switch_language
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
@@ -54,6 +55,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/ready", health.ready, name="healthz_ready"),
     path("favicon.ico", favicon),
+    path("taal", switch_language, name="set_language"),
     path("agenda/<str:token>.ics", bijeenkomsten_views.personal_feed, name="persoonlijke_agenda"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),

@@ -77,6 +77,7 @@ def _queue_confirmation(toestemming: DigestToestemming, *, lid: Lid, now: dateti
         # Each request its own confirmation mail.
         key=f"{toestemming.sleutel.hex}-{int(now.timestamp())}",
         lid_id=lid.pk,
+        language=lid.taal,
     )
 
 

@@ -1,6 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.auth.hashers import make_password
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.uploads import CheckedFormField
@@ -26,7 +27,8 @@ class SignupForm(AllauthSignupForm):
         return super().try_save(request)
 
     def signup(self, request, user) -> None:
-        services.lid_create(user=user, naam=self.cleaned_data["naam"])
+        # Mails go out in the language the member signed up in, until they choose another.
+        services.lid_create(user=user, naam=self.cleaned_data["naam"], taal=get_language())
 
 
 class ProfielForm(forms.ModelForm):
@@ -54,6 +56,7 @@ class ProfielForm(forms.ModelForm):
             "toon_organisatie",
             "toon_email",
             "herinneringen",
+            "taal",
         ]  # the newsletter is chosen on the mail preferences page only
 
 

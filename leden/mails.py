@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from berichten.delivery import deliver
-from berichten.outbox import Recipient, claim_mails, queue_mail
+from berichten.outbox import Mail, Recipient, claim_mails, queue_mail, queue_mails
 from netwerken.models import Netwerk
 from portal.mail import render_mail
 
@@ -40,6 +40,7 @@ def queue_membership_mail(lidmaatschap_id: int, kind: str, message: str = "") ->
         # A declined member may ask again later: each request gets its own decision mail.
         key=f"lidmaatschap-{lidmaatschap.pk}-{int(lidmaatschap.aangevraagd_op.timestamp())}",
         lid_id=lidmaatschap.lid_id,
+        language=lidmaatschap.lid.taal,
     )
 
 
@@ -53,16 +54,17 @@ def queue_request_mail(lidmaatschap_id: int, *, tier_move: bool) -> None:
     coordinators = (
         lidmaatschap.netwerk.coordinators.filter(is_active=True)
         .order_by("email")
-        .values_list("email", flat=True)
+        .values_list("email", "lid__taal")
     )
-    queue_mail(
+    context = {
+        "lidmaatschap": lidmaatschap,
+        "schil_verzoek": tier_move,
+        "beheer_url": settings.SITE_URL + reverse("admin:leden_lidmaatschap_changelist"),
+    }
+    queue_mails(
         kind="aanvraag",
-        to=list(coordinators),
-        context={
-            "lidmaatschap": lidmaatschap,
-            "schil_verzoek": tier_move,
-            "beheer_url": settings.SITE_URL + reverse("admin:leden_lidmaatschap_changelist"),
-        },
+        # Each coordinator in the language of their member profile (none: the site's).
+        mails=[Mail(email, context, language=taal or "") for email, taal in coordinators],
         key=f"aanvraag-{lidmaatschap.pk}-{'schil' if tier_move else 'lid'}-{asked.timestamp():.0f}",
     )
 
@@ -84,6 +86,7 @@ def queue_tier_move_mail(
         },
         key=f"schil-{lidmaatschap.pk}-{asked_at.timestamp():.6f}",
         lid_id=lidmaatschap.lid_id,
+        language=lidmaatschap.lid.taal,
     )
 
 
@@ -97,6 +100,7 @@ def send_departure_mails(
     only in those arguments. The log rows hold the coordinator's address and the networks.
     """
     coordinators = get_user_model().objects.filter(pk__in=coordinator_ids, is_active=True)
+    language_of = dict(coordinators.values_list("email", "lid__taal"))
     netwerken_of = {
         c.email: list(Netwerk.objects.filter(pk__in=netwerk_ids, coordinators=c).order_by("naam"))
         for c in coordinators
@@ -110,16 +114,10 @@ def send_departure_mails(
             if netwerken
         ],
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        messages = [
-            (
-                pk,
-                render_mail(
-                    "lid_vertrokken",
-                    {"naam": naam, "netwerken": [n.naam for n in netwerken_of[email]]},
-                    to=email,
-                ),
-            )
-            for email, pk in sorted(claimed.items(), key=lambda item: item[1])
-        ]
+    messages = []
+    for email, pk in sorted(claimed.items(), key=lambda item: item[1]):
+        # In the coordinator's language (their member profile's), else the site's.
+        with translation.override(language_of.get(email) or settings.LANGUAGE_CODE):
+            context = {"naam": naam, "netwerken": [n.naam for n in netwerken_of[email]]}
+            messages.append((pk, render_mail("lid_vertrokken", context, to=email)))
     return deliver(messages)

@@ -1,6 +1,7 @@
 import uuid
 from typing import ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -120,6 +121,14 @@ class Lid(models.Model):
         null=True,
         blank=True,
         editable=False,
+    )
+    # The language of every mail to this member (berichten.outbox renders in it).
+    taal = models.CharField(
+        _("language of your e-mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="nl",
+        help_text=_("The portal writes to you in this language."),
     )
     aangemaakt_op = models.DateTimeField(_("created"), default=timezone.now)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -141,9 +142,12 @@ def membership_tier_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
 
 
 @transaction.atomic
-def lid_create(*, user, naam: str) -> Lid:
-    """Give a new account its member profile (called from the sign-up form)."""
-    lid, _created = Lid.objects.get_or_create(user=user, defaults={"naam": naam.strip()})
+def lid_create(*, user, naam: str, taal: str = "") -> Lid:
+    """Give a new account its member profile (called from the sign-up form); `taal`: the
+    language of its mails (default the site's)."""
+    known = {code for code, _name in settings.LANGUAGES}
+    defaults = {"naam": naam.strip(), "taal": taal if taal in known else settings.LANGUAGE_CODE}
+    lid, _created = Lid.objects.get_or_create(user=user, defaults=defaults)
     return lid
 
 

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 VERSION_KEY = "pagecache:version"
 LIFETIME = 60  # seconds
@@ -150,7 +151,8 @@ def page_key(request: HttpRequest) -> str:
         viewer = _audience_of(request)
         # Without a version (cache unreachable) the key is this request's alone: never read.
         version = _version_of(request) or f"none-{uuid.uuid4().hex}"
-        setattr(request, _PAGE_KEY_ATTR, f"{version}:{viewer}:{request.get_full_path()}")
+        page = f"{get_language()}:{request.get_full_path()}"  # each language its own copy
+        setattr(request, _PAGE_KEY_ATTR, f"{version}:{viewer}:{page}")
     return getattr(request, _PAGE_KEY_ATTR)
 
 
@@ -190,7 +192,7 @@ def _whole_page_key(request: HttpRequest) -> str | None:
     """
     if request.method != "GET" or len(messages.get_messages(request)):
         return None  # a message must show once, so that page is made for this request only
-    path = request.get_full_path()
+    path = f"{get_language()}:{request.get_full_path()}"  # each language its own copy
     if not request.user.is_authenticated:
         return _key("visitor", path)
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)

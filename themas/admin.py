@@ -82,7 +82,7 @@ class ThemarondeAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin)
             rows.append(
                 (
                     v.titel,
-                    date_format(localtime(v.bijeenkomst.begin, AMSTERDAM), "j F Y, H:i")
+                    date_format(localtime(v.bijeenkomst.begin, AMSTERDAM), "DATETIME_FORMAT")
                     if v.bijeenkomst
                     else _("no meeting yet"),
                     ngettext("%(n)s member", "%(n)s members", n) % {"n": n},

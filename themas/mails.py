@@ -46,7 +46,8 @@ def _active_members(ronde: Themaronde):
 def _mails(ronde: Themaronde, leden, extra: dict) -> list[Mail]:
     context = {"ronde": ronde, "netwerk": ronde.netwerk, "ronde_url": round_url(ronde), **extra}
     return [
-        Mail(to=lid.user.email, context={**context, "lid": lid}, lid_id=lid.pk) for lid in leden
+        Mail(to=lid.user.email, context={**context, "lid": lid}, lid_id=lid.pk, language=lid.taal)
+        for lid in leden
     ]
 
 

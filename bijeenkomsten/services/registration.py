@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -87,6 +88,7 @@ def registration_create(
     gast_email: str = "",
     may_mail: Callable[[], bool] | None = None,
     now: datetime | None = None,
+    taal: str = "",
 ) -> Aanmelding | None:
     """Register a member (or a guest for an open meeting) and return the live registration.
 
@@ -99,6 +101,7 @@ def registration_create(
     the guest form) and the existing registration, if any, or None is returned. A guest who
     registers again while still unconfirmed gets a new registration and link once the last
     link is GUEST_LINK_RENEW_AFTER old (the mail got lost, or the link expired), never sooner.
+    `taal`: the language of a guest's mails (default the site's; a member's follow Lid.taal).
     """
     bijeenkomst = _lock(bijeenkomst_id)
     if not is_registration_open(bijeenkomst, now=now):
@@ -142,6 +145,7 @@ def registration_create(
             gast_email=gast_email,
             status=Status.AANGEMELD,
             bevestigd=False,
+            taal=taal or settings.LANGUAGE_CODE,
         )
     aanmelding.full_clean(
         exclude=["bijeenkomst", "lid"], validate_unique=False, validate_constraints=False

@@ -10,20 +10,31 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, to_locale
 
+from portal.formats import format_of, local_date
+
 register = template.Library()
 
 
 @register.filter
 def tijdvak(begin: datetime, einde: datetime | None = None) -> str:
-    """A meeting's time in Dutch, e.g. "do 17 januari 2019, 19:30–21:30"."""
+    """A meeting's time in the current language, e.g. "do 17 januari 2019, 19:30–21:30"."""
     begin = timezone.localtime(begin)
-    text = date_format(begin, "D j F Y, H:i")
+    text = date_format(begin, format_of("SHORT_WEEKDAY_DATETIME_FORMAT"))
     if einde is None:
         return text
     einde = timezone.localtime(einde)
     if einde.date() == begin.date():
-        return f"{text}–{date_format(einde, 'H:i')}"
-    return f"{text} – {date_format(einde, 'D j F Y, H:i')}"
+        return f"{text}–{date_format(einde, format_of('TIME_FORMAT'))}"
+    return f"{text} – {date_format(einde, format_of('SHORT_WEEKDAY_DATETIME_FORMAT'))}"
+
+
+@register.filter(expects_localtime=True)
+def datum(value, name: str = "DATE_FORMAT") -> str:
+    """`value` in the current language's format `name` (see portal.formats), e.g.
+    `{{ begin|datum:"WEEKDAY_DATETIME_FORMAT" }}`; "" for no value."""
+    if not value:
+        return ""
+    return local_date(value, name)
 
 
 @register.filter

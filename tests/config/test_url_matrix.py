@@ -94,6 +94,8 @@ CASES = [
     Case("home", "agenda", OPEN),
     Case("healthz", "health check", OPEN),
     Case("healthz_ready", "readiness check", OPEN),
+    Case("set_language", "POST", everyone(302), method="post", data={"language": "en"}),
+    Case("set_language", "GET", everyone(405)),
     Case("persoonlijke_agenda", "own token", OPEN, lambda w: [w["token"]]),
     Case("persoonlijke_agenda", "wrong token", HIDDEN, lambda w: ["niet-geldig"]),
     # leden: the member's own pages
