@@ -19,8 +19,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+BATCH_SIZE = 500  # rows one retention step changes per transaction
 
 
 class Ground(models.TextChoices):
@@ -94,9 +97,34 @@ def entries() -> list[Entry]:
 
 
 def retentions() -> list[Retention]:
-    """Every distinct retention rule, once (several entries may share one)."""
+    """Every distinct retention rule, once (several entries may share one), by key."""
     seen: dict[str, Retention] = {}
     for entry in _entries:
         if entry.retention is not None:
             seen.setdefault(entry.retention.key, entry.retention)
-    return list(seen.values())
+    return sorted(seen.values(), key=lambda rule: rule.key)
+
+
+def declared_fields() -> set[tuple[str, str]]:
+    """("app_label.Model", field name) of every declared field: what the coverage test reads."""
+    return {(e.model.lower(), name) for e in _entries for name in e.fields}
+
+
+def in_batches(queryset: QuerySet, forget: Callable[[QuerySet], int], size: int = 0) -> int:
+    """Apply `forget` to the rows of `queryset` a batch at a time, each batch its own
+    transaction, and return how many rows it changed.
+
+    `queryset` must select only what is still to forget, and `forget` must take a row out of it
+    (blank the name, set a flag, delete it): so a run broken off by a crash leaves finished
+    batches done and the next run picks up the rest, and a second run changes nothing."""
+    size = size or BATCH_SIZE
+    total = 0
+    while True:
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True)[:size])
+        if not pks:
+            return total
+        with transaction.atomic():
+            changed = forget(queryset.model._default_manager.filter(pk__in=pks))
+        total += changed
+        if changed < len(pks):  # `forget` left rows in the queryset: stop, not loop forever
+            return total
