@@ -31,8 +31,5 @@ def record_view(*, viewer: Any, subject_id: int, waar: str, what: str) -> None:
 
 def views_of(subject_id: int) -> list[dict[str, Any]]:
     """Who opened this member's details, newest first: for their data download."""
-    return list(
-        Inzage.objects.filter(subject_id=subject_id).values(
-            "created_at", "viewer_email", "waar", "what"
-        )
-    )
+    rows = Inzage.objects.filter(subject_id=subject_id)
+    return [dict(row) for row in rows.values("created_at", "viewer_email", "waar", "what")]

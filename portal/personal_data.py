@@ -21,7 +21,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+Text = str | Promise  # a string, or one marked for translation (read in the reader's language)
 
 BATCH_SIZE = 500  # rows one retention step changes per transaction
 
@@ -46,7 +49,7 @@ class Retention:
 
     key: str  # settings.RETENTION_DAYS[key] overrides default_days
     default_days: int
-    starts: str  # what the period counts from, e.g. _("after the meeting")
+    starts: Text  # what the period counts from, e.g. _("after the meeting")
     action: Action
     apply: Callable[[datetime], int] | None = None  # the nightly step; rows changed
 
@@ -59,11 +62,11 @@ class Retention:
 class Entry:
     model: str  # "app_label.ModelName"
     fields: tuple[str, ...]
-    purpose: str
+    purpose: Text
     ground: Ground
-    seen_by: str
+    seen_by: Text
     retention: Retention | None = None
-    kept: str = ""  # when there is no period: how long, in words (e.g. "while a member")
+    kept: Text = ""  # when there is no period: how long, in words (e.g. "while a member")
     extra: dict = field(default_factory=dict)
 
 
@@ -74,11 +77,11 @@ def declare(
     model: str,
     *,
     fields: tuple[str, ...] | list[str],
-    purpose: str,
+    purpose: Text,
     ground: Ground,
-    seen_by: str,
+    seen_by: Text,
     retention: Retention | None = None,
-    kept: str = "",
+    kept: Text = "",
 ) -> Entry:
     """Put a model's personal fields in the register (once per model and field)."""
     if retention is None and not kept:
