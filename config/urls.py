@@ -62,6 +62,7 @@ urlpatterns = [
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("leden.mail_urls")),
     path("export/", include(_behind_totp(export_urls))),
+    path("privacy/", include("netwerken.urls")),
 ]
 
 if settings.DEBUG:

@@ -20,9 +20,12 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 Text = str | Promise  # a string, or one marked for translation (read in the reader's language)
 
@@ -131,3 +134,53 @@ def in_batches(queryset: QuerySet, forget: Callable[[QuerySet], int], size: int 
         total += changed
         if changed < len(pks):  # `forget` left rows in the queryset: stop, not loop forever
             return total
+
+
+def period_text(retention: Retention) -> str:
+    """"deleted 30 days after the request was declined": the rule in words, with the very
+    number of days the nightly job uses."""
+    if retention.days == 0:
+        period = str(_("at once"))
+    else:
+        period = ngettext("%(days)d day", "%(days)d days", retention.days) % {
+            "days": retention.days
+        }
+    return str(
+        _("%(action)s %(period)s %(starts)s")
+        % {"action": retention.action.label, "period": period, "starts": retention.starts}
+    )
+
+
+@dataclass(frozen=True)
+class Described:
+    """A register entry in words, in the reader's language: the privacy statement's row and
+    the processing record's."""
+
+    entry: Entry
+    what: str  # the model's name
+    fields: list[str]  # the fields' names
+    ground: str
+    period: str  # the retention rule in words, or ""
+    kept: str
+
+
+def described() -> list[Described]:
+    """Every entry of the register in words, ordered by app and model."""
+    rows = []
+    for entry in sorted(_entries, key=lambda e: e.model.lower()):
+        model = apps.get_model(entry.model)
+        names = []
+        for name in entry.fields:
+            field = model._meta.get_field(name)
+            names.append(str(getattr(field, "verbose_name", name)))
+        rows.append(
+            Described(
+                entry=entry,
+                what=str(capfirst(model._meta.verbose_name_plural)),
+                fields=names,
+                ground=str(Ground(entry.ground).label),
+                period=period_text(entry.retention) if entry.retention else "",
+                kept=str(entry.kept),
+            )
+        )
+    return rows
