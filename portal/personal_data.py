@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
-from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.text import capfirst
@@ -137,7 +137,7 @@ def in_batches(queryset: QuerySet, forget: Callable[[QuerySet], int], size: int 
 
 
 def period_text(retention: Retention) -> str:
-    """"deleted 30 days after the request was declined": the rule in words, with the very
+    """ "deleted 30 days after the request was declined": the rule in words, with the very
     number of days the nightly job uses."""
     if retention.days == 0:
         period = str(_("at once"))
