@@ -35,6 +35,8 @@ from themas import services as theme_services
 from themas.models import Datumpeiling, Stem, Stembiljet, Steun, Themaronde, Themavoorstel
 from themas.selection import seq_pav
 
+from .privacy import load_privacy_contacts
+
 TZ = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "regionet-demo-2026"  # documented in the README; demo accounts only
 
@@ -805,6 +807,7 @@ def load_demo(today: date | None = None) -> None:
     _load_programmes(networks, today)
     _register_demo_members(networks)
     _load_theme_rounds(networks, today)
+    load_privacy_contacts()
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 
