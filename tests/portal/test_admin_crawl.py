@@ -149,7 +149,6 @@ def filled_admin_objects(
     """{model label: {"twente": obj, "rotterdam": obj}} for every model in the admin."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
-
     from django.utils import timezone
 
     from portal.models import ExportLog, Inzage, RetentionLog
