@@ -39,6 +39,17 @@ class AccountDeletionMixin:
             self.delete_model(request, obj)
 
 
+def _member_user_id(obj) -> int | None:
+    """Whose details `obj` shows: an account, a profile, or a row of a member (a guest's
+    registration is no member's)."""
+    if isinstance(obj, User):
+        return obj.pk
+    if isinstance(obj, Lid):
+        return obj.user_id
+    lid = getattr(obj, "lid", None)
+    return lid.user_id if lid is not None else None
+
+
 class ViewLoggedMixin:
     """Opening a member's details (their account, profile or a membership) is logged
     (`portal.accesslog`): who, when, whose, which page; the member sees it in their data
@@ -46,15 +57,10 @@ class ViewLoggedMixin:
 
     def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args, **kwargs):
         obj = kwargs.get("obj")
-        if obj is not None and kwargs.get("change"):
-            user_id = obj.pk if isinstance(obj, User) else getattr(obj, "user_id", None)
-            if user_id is None:  # a membership: its member's account
-                user_id = obj.lid.user_id
+        user_id = _member_user_id(obj) if obj is not None and kwargs.get("change") else None
+        if obj is not None and user_id is not None:
             record_view(
-                viewer=request.user,
-                subject_id=user_id,
-                waar="admin",
-                what=obj._meta.label_lower,
+                viewer=request.user, subject_id=user_id, waar="admin", what=obj._meta.label_lower
             )
         return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
 

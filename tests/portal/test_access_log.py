@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from leden.privacy import member_data
 from portal.models import ExportLog, Inzage
+from tests import factories
 
 
 def test_coordinator_opening_a_member_in_the_admin_is_logged_without_data(
@@ -30,6 +31,21 @@ def test_coordinator_opening_a_member_in_the_admin_is_logged_without_data(
     # Nothing of what was shown: no name, no organisation.
     row = Inzage.objects.filter(subject=kern_twente).values().first()
     assert lid.naam not in json.dumps(row, default=str)
+
+
+def test_opening_a_members_registration_is_logged_a_guests_is_not(client, staff, kern_twente):
+    meeting = factories.BijeenkomstFactory()
+    theirs = factories.AanmeldingFactory(bijeenkomst=meeting, lid=kern_twente.lid)
+    guest = factories.AanmeldingFactory(
+        bijeenkomst=meeting, lid=None, gast_naam="Gast", gast_email="gast@example.org"
+    )
+    client.force_login(staff)
+    for aanmelding in (theirs, guest):
+        url = reverse("admin:bijeenkomsten_aanmelding_change", args=[aanmelding.pk])
+        assert client.get(url).status_code == 200
+    assert list(Inzage.objects.values_list("subject_id", "what")) == [
+        (kern_twente.pk, "bijeenkomsten.aanmelding")
+    ]
 
 
 def test_the_list_alone_and_ones_own_page_are_not_logged(client, staff, kern_twente):
