@@ -19,6 +19,7 @@ from portal import personal_data, retention
 from portal.accesslog import record_view
 from portal.models import ExportLog, Inzage, RetentionLog
 from portal.retention import run_retention
+from portal.tasks import apply_retention
 from tests import factories
 
 GUEST_NAME, GUEST_EMAIL = "Gerrit Gastvrij", "gerrit.gastvrij@example.net"
@@ -197,3 +198,8 @@ def test_a_failing_rule_does_not_stop_the_others(world, monkeypatch):
         ("broken", False, 0),
         ("declined_requests", True, 1),
     ]
+
+
+def test_the_beat_task_runs_every_rule_once(world):
+    assert apply_retention() == 0  # nothing has expired today
+    assert RetentionLog.objects.count() == len(personal_data.retentions())
