@@ -36,7 +36,7 @@ class Ground(models.TextChoices):
     """The legal ground (AVG art. 6(1)) for keeping a field."""
 
     CONSENT = "consent", _("consent")
-    AGREEMENT = "agreement", _("the membership agreement")
+    AGREEMENT = "agreement", _("an agreement with you (your membership or registration)")
     LEGAL_OBLIGATION = "legal", _("a legal obligation")
     LEGITIMATE_INTEREST = "interest", _("a legitimate interest")
 
