@@ -287,6 +287,24 @@ BERICHTEN_DIGEST_WEEKDAY = env_int("BERICHTEN_DIGEST_WEEKDAY", 0)  # 0 = Monday
 BERICHTEN_DIGEST_HOUR = env_int("BERICHTEN_DIGEST_HOUR", 7)  # Europe/Amsterdam
 # Members who have not voted in a theme round are reminded this long before voting closes.
 THEMAS_REMINDER_BEFORE = timedelta(days=2)
+# Retention periods in days of the register of personal data (portal.personal_data): the
+# nightly job forgets by these, and the privacy statement states these very numbers.
+RETENTION_DAYS = {
+    # guests' names and addresses with their registrations, after the meeting
+    "guest_registrations": env_int("RETENTION_GUEST_REGISTRATIONS_DAYS", 91),
+    # addresses and bodies of the mail log, after the mail was queued
+    "mail_log": env_int("RETENTION_MAIL_LOG_DAYS", 90),
+    # declined join requests, after the decline
+    "declined_requests": env_int("RETENTION_DECLINED_REQUESTS_DAYS", 30),
+    # accounts whose address was never confirmed, after signing up
+    "unverified_accounts": env_int("RETENTION_UNVERIFIED_ACCOUNTS_DAYS", 14),
+    # finished export files, after they were made
+    "export_files": env_int("RETENTION_EXPORT_FILES_DAYS", 1),
+    # who viewed a member's details and who exported what
+    "access_log": env_int("RETENTION_ACCESS_LOG_DAYS", 365),
+    # expired sessions, after they expired
+    "sessions": env_int("RETENTION_SESSIONS_DAYS", 0),
+}
 # Periodic jobs find what is due in the database; nothing is queued days ahead.
 from celery.schedules import crontab  # noqa: E402 (kept next to the schedule it serves)
 
@@ -298,6 +316,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Theme rounds: the voting reminder two days before, and the close with its result.
     "themas-rondes": {"task": "themas.tasks.run_theme_rounds", "schedule": 900.0},
     "berichten-blijven-hangen": {"task": "berichten.tasks.retry_stale_mails", "schedule": 600.0},
+    # The register of personal data's retention rules (portal.retention), every night.
+    "privacy-bewaartermijnen": {
+        "task": "portal.tasks.apply_retention",
+        "schedule": crontab(minute="30", hour="3"),
+    },
     # The digest morning: later runs only send what an earlier run missed.
     # The confidential channel: "there is a new report" at most hourly (the mail's time says
     # less about when a report came in), and the erasure of closed reports past their period.

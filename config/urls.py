@@ -74,6 +74,7 @@ urlpatterns = [
     path("contact/", include("contact.urls")),
     path("export/", include(_behind_totp(export_urls))),
     path("meldpunt/", include("meldpunt.urls")),
+    path("privacy/", include("netwerken.urls")),
 ]
 
 if settings.DEBUG:

@@ -38,6 +38,7 @@ from themas.models import Datumpeiling, Stem, Stembiljet, Steun, Themaronde, The
 from themas.selection import seq_pav
 
 from . import actieplannen as demo_action_plans
+from .privacy import load_privacy_contacts
 
 TZ = ZoneInfo("Europe/Amsterdam")
 DEMO_PASSWORD = "regionet-demo-2026"  # documented in the README; demo accounts only
@@ -759,6 +760,7 @@ def load_demo(today: date | None = None) -> None:
     load_surveys(networks)
     demo_action_plans.load_action_plans(networks)
     load_meldpunt(password_hash)
+    load_privacy_contacts()
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 

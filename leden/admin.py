@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
+from portal.accesslog import record_view
 from portal.adminhistory import VerboseHistoryMixin
 from portal.adminscope import NetworkScopedMixin, request_scope, scope_queryset
 
@@ -38,8 +39,34 @@ class AccountDeletionMixin:
             self.delete_model(request, obj)
 
 
+def _member_user_id(obj) -> int | None:
+    """Whose details `obj` shows: an account, a profile, or a row of a member (a guest's
+    registration is no member's)."""
+    if isinstance(obj, User):
+        return obj.pk
+    if isinstance(obj, Lid):
+        return obj.user_id
+    lid = getattr(obj, "lid", None)
+    return lid.user_id if lid is not None else None
+
+
+class ViewLoggedMixin:
+    """Opening a member's details (their account, profile or a membership) is logged
+    (`portal.accesslog`): who, when, whose, which page; the member sees it in their data
+    download. The change form is where the details show, for coordinators read-only too."""
+
+    def render_change_form(self, request: HttpRequest, context: dict[str, Any], *args, **kwargs):
+        obj = kwargs.get("obj")
+        user_id = _member_user_id(obj) if obj is not None and kwargs.get("change") else None
+        if obj is not None and user_id is not None:
+            record_view(
+                viewer=request.user, subject_id=user_id, waar="admin", what=obj._meta.label_lower
+            )
+        return super().render_change_form(request, context, *args, **kwargs)  # type: ignore[misc]
+
+
 @admin.register(User)
-class UserAdmin(VerboseHistoryMixin, AccountDeletionMixin, DjangoUserAdmin):
+class UserAdmin(ViewLoggedMixin, VerboseHistoryMixin, AccountDeletionMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "is_staff", "is_active", "date_joined", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
@@ -68,7 +95,9 @@ class LidmaatschapInline(NetworkScopedMixin, admin.TabularInline):
 
 
 @admin.register(Lid)
-class LidAdmin(VerboseHistoryMixin, AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin):
+class LidAdmin(
+    ViewLoggedMixin, VerboseHistoryMixin, AccountDeletionMixin, NetworkScopedMixin, admin.ModelAdmin
+):
     network_path = "lidmaatschappen__netwerk"
     # Coordinators read a member's page (memberships, history); tiers and join requests are
     # handled on the memberships list, where every change is one action.
@@ -132,7 +161,7 @@ class TierRequestFilter(admin.SimpleListFilter):
 
 
 @admin.register(Lidmaatschap)
-class LidmaatschapAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
+class LidmaatschapAdmin(ViewLoggedMixin, VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "netwerk"
     coordinator_permissions = frozenset({"view", "change"})
     list_display = [

@@ -15,19 +15,27 @@ import base64
 import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from berichten.models import Verzending
 from netwerken.models import Netwerk
+from portal.accesslog import views_of
+from portal.models import ExportLog
 from portal.pagecache import bump_content_version
+from portal.personal_data import Action, Ground, Retention, declare, in_batches
 from portal.queueing import enqueue_on_commit
 
 from . import tasks
@@ -101,7 +109,38 @@ def member_data(*, lid: Lid) -> dict:
         **{holder.name: holder.collect(lid) for holder in holders()},
         "mail": _mail_log_of(user, lid),
         **mail_data_of(lid),
+        "ingezien_door": views_of(user.pk),
+        "exports": exports_covering(lid),
     }
+
+
+# Exports that list members by network (`leden.exports`): which of them could have held this
+# member is read from the export's filter, as the log keeps no data.
+MEMBER_EXPORTS = {"members"}
+
+
+def exports_covering(lid: Lid) -> list[dict]:
+    """Member exports in the log (a year, see the "access_log" rule) whose filter took in a
+    network this member belongs or belonged to: who exported, when, which export."""
+    networks = {
+        str(pk) for pk in lid.lidmaatschappen.values_list("netwerk_id", flat=True).distinct()
+    }
+    koepels = {
+        str(pk)
+        for pk in lid.lidmaatschappen.values_list("netwerk__koepel_id", flat=True).distinct()
+    }
+    rows = []
+    for log in ExportLog.objects.filter(export__in=MEMBER_EXPORTS).order_by("-created_at"):
+        netwerk, koepel = log.filters.get("netwerk"), log.filters.get("koepel")
+        if netwerk and str(netwerk) not in networks:
+            continue
+        if koepel and str(koepel) not in koepels:
+            continue
+        if networks:
+            rows.append(
+                {"created_at": log.created_at, "user_email": log.user_email, "export": log.export}
+            )
+    return rows
 
 
 def _photo_for_download(lid: Lid) -> dict | None:
@@ -182,3 +221,133 @@ def _queue_departure_mail(lid: Lid) -> None:
         return
     vertrek = secrets.token_hex(8)  # one departure: a retried task mails nobody twice
     enqueue_on_commit(tasks.send_departure_mails, lid.naam, coordinator_ids, netwerk_ids, vertrek)
+
+
+# --- The register of personal data (issue 19): what leden keeps, and its retention steps ----
+
+
+def _delete_memberships(batch: QuerySet) -> int:
+    pks = [str(pk) for pk in batch.values_list("pk", flat=True)]
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Lidmaatschap), object_id__in=pks
+    ).update(object_repr=_("(deleted join request)"), change_message="")
+    return batch.delete()[1].get(Lidmaatschap._meta.label, 0)
+
+
+def forget_declined_requests(now: datetime) -> int:
+    """Declined join requests go a period after the decline (its end date; before that date
+    was kept, the request's own)."""
+    cutoff = now - timedelta(days=DECLINED_REQUESTS.days)
+    declined = Lidmaatschap.objects.filter(status=Lidmaatschap.Status.AFGEWEZEN).filter(
+        Q(beeindigd_op__lt=timezone.localdate(cutoff))
+        | Q(beeindigd_op__isnull=True, aangevraagd_op__lt=cutoff)
+    )
+    return in_batches(declined, _delete_memberships)
+
+
+def unverified_accounts(now: datetime) -> QuerySet[User]:
+    """Accounts signed up a period ago whose address was never confirmed and that never
+    logged in. Staff and accounts made in the admin (no address record) are not among them."""
+    cutoff = now - timedelta(days=UNVERIFIED_ACCOUNTS.days)
+    verified = EmailAddress.objects.filter(verified=True).values("user_id")
+    signed_up = EmailAddress.objects.values("user_id")
+    return User.objects.filter(
+        pk__in=signed_up,
+        date_joined__lt=cutoff,
+        last_login__isnull=True,
+        is_staff=False,
+        is_superuser=False,
+    ).exclude(pk__in=verified)
+
+
+def _delete_accounts(batch: QuerySet) -> int:
+    users = list(batch)
+    for user in users:
+        account_delete(user=user)
+    return len(users)
+
+
+def forget_unverified_accounts(now: datetime) -> int:
+    return in_batches(unverified_accounts(now), _delete_accounts, size=50)
+
+
+DECLINED_REQUESTS = Retention(
+    "declined_requests",
+    30,
+    starts=gettext_lazy("after the request was declined"),
+    action=Action.DELETE,
+    apply=forget_declined_requests,
+)
+UNVERIFIED_ACCOUNTS = Retention(
+    "unverified_accounts",
+    14,
+    starts=gettext_lazy("after signing up, when the address was never confirmed"),
+    action=Action.DELETE,
+    apply=forget_unverified_accounts,
+)
+WHILE_MEMBER = gettext_lazy("as long as you have an account; deleted when you delete it")
+
+declare(
+    settings.AUTH_USER_MODEL,
+    fields=("email", "password"),
+    purpose=gettext_lazy("Your account: logging in, and mail about what you asked for."),
+    ground=Ground.AGREEMENT,
+    seen_by=gettext_lazy("you; coordinators of your networks; staff"),
+    retention=UNVERIFIED_ACCOUNTS,
+    kept=WHILE_MEMBER,
+)
+declare(
+    "account.EmailAddress",
+    fields=("user", "email"),
+    purpose=gettext_lazy("Confirming that your e-mail address is yours."),
+    ground=Ground.AGREEMENT,
+    seen_by=gettext_lazy("you; staff"),
+    retention=UNVERIFIED_ACCOUNTS,
+    kept=WHILE_MEMBER,
+)
+declare(
+    "mfa.Authenticator",
+    fields=("user", "data"),
+    purpose=gettext_lazy("Two-step login for coordinators and staff (the secret, never shown)."),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=gettext_lazy("nobody (the portal only)"),
+    kept=WHILE_MEMBER,
+)
+declare(
+    "leden.Lid",
+    fields=("naam", "organisatie", "sector", "registernummer", "foto", "rol"),
+    purpose=gettext_lazy(
+        "Your profile: fellow members and coordinators know who you are and where you work."
+    ),
+    ground=Ground.AGREEMENT,
+    seen_by=gettext_lazy(
+        "members of your networks (your organisation only if you choose so); coordinators "
+        "of your networks; staff"
+    ),
+    kept=WHILE_MEMBER,
+)
+declare(
+    "leden.Lidmaatschap",
+    fields=("lid", "motivatie"),
+    purpose=gettext_lazy("Your membership of networks and your request to join them."),
+    ground=Ground.AGREEMENT,
+    seen_by=gettext_lazy("coordinators of that network; staff"),
+    retention=DECLINED_REQUESTS,
+    kept=gettext_lazy("while you are a member; a declined request for the period shown"),
+)
+declare(
+    "leden.DigestToestemming",
+    fields=("lid", "gevraagd_via", "ingetrokken_via"),
+    purpose=gettext_lazy("Proof of your consent to the newsletter digest, and its withdrawal."),
+    ground=Ground.CONSENT,
+    seen_by=gettext_lazy("staff"),
+    kept=WHILE_MEMBER,
+)
+declare(
+    "leden.Mailvoorkeur",
+    fields=("lid",),
+    purpose=gettext_lazy("Which mails you want from which network."),
+    ground=Ground.CONSENT,
+    seen_by=gettext_lazy("you; staff"),
+    kept=WHILE_MEMBER,
+)

@@ -52,13 +52,15 @@ def membership_accept(*, lidmaatschap_id: int, schil: str, today: date | None = 
 def membership_decline(*, lidmaatschap_id: int, message: str = "") -> bool:
     """Decline a join request; the member is told by mail, with the coordinator's message.
 
-    The row stays, with status "declined", so the mail task can still load it and the
-    member's history shows the request. Returns whether this call declined it.
+    The row stays, with status "declined" and the day of the decline as its end, so the
+    mail task can still load it and the member's history shows the request; the nightly
+    retention job deletes it a period after that day (`leden.privacy`). Returns whether this
+    call declined it.
     """
     declined = (
         Lidmaatschap.objects.pending()
         .filter(pk=lidmaatschap_id)
-        .update(status=Lidmaatschap.Status.AFGEWEZEN, beeindigd_op=None)
+        .update(status=Lidmaatschap.Status.AFGEWEZEN, beeindigd_op=timezone.localdate())
     )
     if declined:
         mails.queue_membership_mail(lidmaatschap_id, "afgewezen", message)

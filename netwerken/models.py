@@ -20,6 +20,20 @@ class Koepel(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     land = models.CharField(_("country"), max_length=2, choices=Land)
     website = LinkField(_("website"), blank=True)
+    # Who is responsible for the personal data of this umbrella's networks (AVG art. 13): the
+    # privacy statement names them.
+    privacy_organisatie = models.CharField(
+        _("responsible organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("The organisation responsible for the personal data (the controller)."),
+    )
+    privacy_adres = models.TextField(_("its postal address"), blank=True)
+    privacy_contact = models.EmailField(
+        _("privacy contact"),
+        blank=True,
+        help_text=_("Where members send questions and requests about their data (the DPO)."),
+    )
 
     class Meta:
         verbose_name = _("umbrella")

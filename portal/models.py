@@ -37,3 +37,60 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.export} ({self.format}) – {self.user_email}"
+
+
+class RetentionLog(models.Model):
+    """One retention rule applied in one nightly run: how many rows it changed, never which."""
+
+    run_at = models.DateTimeField(_("run"), db_index=True)
+    rule = models.CharField(_("rule"), max_length=50)
+    days = models.PositiveIntegerField(_("period in days"))
+    rows = models.PositiveIntegerField(_("rows changed"), default=0)
+    ok = models.BooleanField(_("completed"), default=True)
+
+    class Meta:
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+        ordering = ["-run_at", "rule"]
+
+    def __str__(self) -> str:
+        return f"{self.rule} ({self.run_at:%Y-%m-%d %H:%M})"
+
+
+class Inzage(models.Model):
+    """Someone opened a member's details (admin or portal): who, when, which member, where;
+    never what they saw. Exports are in `ExportLog`. Kept a year (the "access_log" rule)."""
+
+    class Waar(models.TextChoices):
+        ADMIN = "admin", _("admin")
+        PORTAL = "portal", _("portal")
+
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("viewed by"),
+    )
+    # Kept as text too, so the member still learns who after the viewer's account is gone.
+    viewer_email = models.EmailField(_("viewer's e-mail address"), blank=True)
+    # The member whose details were opened: their log goes with their account.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    waar = models.CharField(_("where"), max_length=10, choices=Waar)
+    what = models.CharField(_("page"), max_length=50)
+    created_at = models.DateTimeField(_("viewed on"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("view of member details")
+        verbose_name_plural = _("views of member details")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_email} – {self.created_at:%Y-%m-%d %H:%M}"

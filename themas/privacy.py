@@ -4,8 +4,11 @@ at start-up by portal's autodiscovery."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from leden import privacy
 from leden.models import Lid, Lidmaatschap, User
+from portal.personal_data import Ground, declare
 
 from .models import Beschikbaarheid, Reactie, Stem, Stembiljet, Steun, Themavoorstel
 
@@ -103,4 +106,51 @@ privacy.register(
         erase=_erase,
         narrowed=_narrowed,
     )
+)
+
+
+# --- The register of personal data (issue 19) -------------------------------------------
+
+_ROUND_SEEN_BY = _("members of the network (names only of those still in it); coordinators")
+_WHILE_MEMBER = _("as long as you have an account; deleted when you delete it")
+
+declare(
+    "themas.Themavoorstel",
+    fields=("indiener", "waarom"),
+    purpose=_("Theme proposals for a network's half-year programme, and who proposed them."),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=_ROUND_SEEN_BY,
+    kept=_("the proposal stays with its round; your name goes when you delete your account"),
+)
+declare(
+    "themas.Reactie",
+    fields=("lid", "tekst"),
+    purpose=_("Your comments on theme proposals."),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=_ROUND_SEEN_BY,
+    kept=_WHILE_MEMBER,
+)
+declare(
+    "themas.Steun",
+    fields=("lid",),
+    purpose=_("Your support for theme proposals."),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=_("coordinators (counts only for members)"),
+    kept=_WHILE_MEMBER,
+)
+declare(
+    "themas.Stembiljet",
+    fields=("lid",),
+    purpose=_("Your ballot in a theme round."),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=_("nobody but you (results are counts)"),
+    kept=_WHILE_MEMBER,
+)
+declare(
+    "themas.Beschikbaarheid",
+    fields=("lid", "antwoord"),
+    purpose=_("Your answers to a date poll, to plan the meetings."),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=_("coordinators of the network"),
+    kept=_WHILE_MEMBER,
 )

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from leden.admin import ViewLoggedMixin
 from portal.adminhistory import VerboseHistoryMixin, field_names
 from portal.adminscope import (
     ALL_PERMISSIONS,
@@ -314,7 +315,7 @@ class BijeenkomstAdmin(
 
 
 @admin.register(Aanmelding)
-class AanmeldingAdmin(VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
+class AanmeldingAdmin(ViewLoggedMixin, VerboseHistoryMixin, NetworkScopedMixin, admin.ModelAdmin):
     network_path = "bijeenkomst__netwerken"
     coordinator_permissions = frozenset({"view"})
     list_display = ["__str__", "bijeenkomst", "status", "voorrang", "bevestigd", "aangemeld_op"]

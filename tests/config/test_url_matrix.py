@@ -266,6 +266,15 @@ CASES = [
     Case("portal:index", "page", EXPORTERS),
     Case("portal:members", "POST csv", EXPORTERS, method="post", data={"formaat": "csv"}),
     Case(
+        "portal:verwerkingsregister",
+        "POST csv: staff only",
+        roles(LOGIN, 403, 403, 403, 403, 200, TOTP, TOTP),
+        method="post",
+        data={"formaat": "csv"},
+    ),
+    # the privacy statement
+    Case("privacy:verklaring", "statement", OPEN),
+    Case(
         "portal:meeting",
         "Twente core meeting",
         EXPORTERS,
@@ -328,6 +337,8 @@ COORDINATOR_ADMIN = {
 # What even staff may not do: logs are written by the portal, never by hand.
 STAFF_CANNOT = {
     "portal.exportlog": "ad",
+    "portal.retentionlog": "ad",
+    "portal.inzage": "ad",
     "bijeenkomsten.aanmelding": "d",  # a registration is cancelled, never deleted
     "berichten.verzending": "a",
     "leden.digesttoestemming": "a",

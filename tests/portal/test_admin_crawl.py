@@ -212,8 +212,9 @@ def filled_admin_objects(
     """{model label: {"twente": obj, "rotterdam": obj}} for every model in the admin."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+    from django.utils import timezone
 
-    from portal.models import ExportLog
+    from portal.models import ExportLog, Inzage, RetentionLog
 
     rows = {
         "twente": _filled_network_rows(twente, kern_twente, photos=photos),
@@ -240,6 +241,12 @@ def filled_admin_objects(
             source="admin",
             filters={"netwerk": [twente.pk]},
             rows=3,
+        ),
+        "portal.retentionlog": RetentionLog.objects.create(
+            run_at=timezone.now(), rule="guest_registrations", days=91, rows=2
+        ),
+        "portal.inzage": Inzage.objects.create(
+            viewer=staff, viewer_email=staff.email, subject=kern_twente, waar="admin", what="x"
         ),
     }
     objects = {
