@@ -304,6 +304,20 @@ RETENTION_DAYS = {
     "access_log": env_int("RETENTION_ACCESS_LOG_DAYS", 365),
     # expired sessions, after they expired
     "sessions": env_int("RETENTION_SESSIONS_DAYS", 0),
+    # the history of action plans (who changed what), after the change
+    "actieplannen_history": env_int("RETENTION_ACTIEPLANNEN_HISTORY_DAYS", 5 * 365),
+    # confirmed e-mail addresses of respondents, and which members responded, after the close
+    "bevraging_emailbevestiging": env_int("RETENTION_BEVRAGING_EMAILBEVESTIGING_DAYS", 30),
+    "bevraging_deelname": env_int("RETENTION_BEVRAGING_DEELNAME_DAYS", 30),
+    # open answers of surveys, after the survey closed
+    "bevraging_open_antwoorden": env_int("RETENTION_BEVRAGING_OPEN_ANTWOORDEN_DAYS", 730),
+    # newsletter sign-ups never confirmed, and consent records of unsubscribed addresses
+    "nieuwsbrief_onbevestigd": env_int("RETENTION_NIEUWSBRIEF_ONBEVESTIGD_DAYS", 7),
+    "nieuwsbrief_afgemeld": env_int("RETENTION_NIEUWSBRIEF_AFGEMELD_DAYS", 365),
+    # visitors' messages to networks and staff, after they were sent
+    "contactberichten": env_int("RETENTION_CONTACTBERICHTEN_DAYS", 180),
+    # who on the committee read which report (closed reports: the committee sets the period)
+    "meldpunt_inzage": env_int("RETENTION_MELDPUNT_INZAGE_DAYS", 730),
 }
 # Periodic jobs find what is due in the database; nothing is queued days ahead.
 from celery.schedules import crontab  # noqa: E402 (kept next to the schedule it serves)

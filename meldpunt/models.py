@@ -97,12 +97,22 @@ class Inzage(models.Model):
     """One reading of a report by a committee member: who, when, which report. Kept after the
     report is erased (by its number)."""
 
-    melding = models.ForeignKey(Melding, null=True, on_delete=models.SET_NULL, related_name="+")
-    nummer = models.PositiveBigIntegerField()
-    gebruiker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    melding = models.ForeignKey(
+        Melding,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("report"),
     )
-    gelezen_op = models.DateTimeField(auto_now_add=True)
+    nummer = models.PositiveBigIntegerField(_("report number"))
+    gebruiker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("committee member"),
+    )
+    gelezen_op = models.DateTimeField(_("read at"), auto_now_add=True)
 
     class Meta:
         default_permissions = ()
