@@ -62,6 +62,7 @@ urlpatterns = [
     path("bijeenkomsten/", include("bijeenkomsten.urls")),
     path("berichten/", include("leden.mail_urls")),
     path("export/", include(_behind_totp(export_urls))),
+    path("", include("deelname.urls")),
 ]
 
 if settings.DEBUG:
