@@ -39,7 +39,7 @@ def _register_fonts() -> None:
 
 def _canvas(buffer: io.BytesIO, title: str) -> Canvas:
     _register_fonts()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True)
+    canvas = Canvas(buffer, pagesize=A4, invariant=True, initialFontName=FONT)
     canvas.setTitle(title)
     canvas.setAuthor("Regionet")
     canvas.setCreator("Regionet")

@@ -8,6 +8,8 @@ record; on erasure it goes, so its address no longer names anyone."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,19 +20,23 @@ from portal.personal_data import Ground, declare
 
 from .models import Deelnamebewijs
 
+# The register is typed for str; these lazy strings are translated when it is read.
+PURPOSE = _(
+    "A certificate of attendance the member downloads for the professional register, and its "
+    "verification address."
+)
+SEEN_BY = _("the member, and anyone the member gives the verification address")
+KEPT = _(
+    "as long as the member keeps their account, so they can still download and show their "
+    "certificates; deleted when they erase it (the attendance is anonymised)"
+)
 declare(
     "deelname.Deelnamebewijs",
     fields=("code", "aanmelding"),
-    purpose=_(
-        "A certificate of attendance the member downloads for the professional register, "
-        "and its verification address."
-    ),
+    purpose=cast("str", PURPOSE),
     ground=Ground.AGREEMENT,
-    seen_by=_("the member, and anyone the member gives the verification address"),
-    kept=_(
-        "as long as the member keeps their account, so they can still download and show "
-        "their certificates; deleted when they erase it (the attendance is anonymised)"
-    ),
+    seen_by=cast("str", SEEN_BY),
+    kept=cast("str", KEPT),
 )
 
 

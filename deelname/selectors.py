@@ -154,10 +154,6 @@ class YearOverview:
     overig_max_punten: int = 0
 
     @property
-    def categories(self) -> list[tuple[str, str]]:
-        return list(Categorie.choices)
-
-    @property
     def overig_above_max(self) -> bool:
         return self.totals.get(Categorie.OVERIG, 0) > self.overig_max_punten * 60
 
