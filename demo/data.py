@@ -27,6 +27,7 @@ from bijeenkomsten.models import (
     Materiaal,
     Programmaonderdeel,
 )
+from demo.deelname import load_educational_time
 from leden.models import Lid, Lidmaatschap, User
 from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Speerpunt, Subregio
 from portal import pagecache
@@ -805,6 +806,7 @@ def load_demo(today: date | None = None) -> None:
     _load_programmes(networks, today)
     _register_demo_members(networks)
     _load_theme_rounds(networks, today)
+    load_educational_time()
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 
