@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from bijeenkomsten.models import Aanmelding, Bijeenkomst, Programmaonderdeel
@@ -33,24 +33,55 @@ def _time_of(bijeenkomst: Bijeenkomst) -> MeetingTime:
     )
 
 
-def _parts() -> Prefetch:
-    return Prefetch(
-        "onderdelen",
-        queryset=Programmaonderdeel.objects.only(
-            "bijeenkomst_id", "soort", "begintijd", "eindtijd"
-        ),
+def meeting_times(bijeenkomsten: Iterable[int] | QuerySet[Bijeenkomst]) -> dict[int, MeetingTime]:
+    """Educational time of each meeting (ids, or a queryset of meetings), in two queries
+    however many; read as plain values, since a year holds thousands of meetings."""
+    meetings: QuerySet[Bijeenkomst] = (
+        bijeenkomsten
+        if isinstance(bijeenkomsten, QuerySet)
+        else Bijeenkomst.objects.filter(pk__in=list(bijeenkomsten))
     )
-
-
-def meeting_times(bijeenkomst_ids: Iterable[int]) -> dict[int, MeetingTime]:
-    """Educational time of each meeting, in two queries however many."""
-    meetings = (
-        Bijeenkomst.objects.filter(pk__in=list(bijeenkomst_ids))
-        .select_related("leertijd")
-        .prefetch_related(_parts())
-        .only("pk", "soort", "begin", "einde", "leertijd")
-    )
-    return {b.pk: _time_of(b) for b in meetings}
+    parts: dict[int, list[Part]] = {}
+    for bijeenkomst_id, soort, begintijd, eindtijd in Programmaonderdeel.objects.filter(
+        bijeenkomst__in=meetings
+    ).values_list("bijeenkomst_id", "soort", "begintijd", "eindtijd"):
+        parts.setdefault(bijeenkomst_id, []).append(Part(soort, begintijd, eindtijd))
+    result = {}
+    for (
+        pk,
+        soort,
+        begin,
+        einde,
+        leertijd_pk,
+        minuten,
+        categorie,
+        accreditatie_id,
+        bewijs,
+    ) in meetings.order_by().values_list(
+        "pk",
+        "soort",
+        "begin",
+        "einde",
+        "leertijd__pk",
+        "leertijd__minuten",
+        "leertijd__categorie",
+        "leertijd__accreditatie_id",
+        "leertijd__bewijs",
+    ):
+        leertijd = (
+            Leertijd(
+                minuten=minuten,
+                categorie=categorie,
+                accreditatie_id=accreditatie_id,
+                bewijs=bewijs,
+            )
+            if leertijd_pk is not None
+            else None
+        )
+        result[pk] = meeting_time(
+            soort=soort, begin=begin, einde=einde, leertijd=leertijd, parts=parts.get(pk, ())
+        )
+    return result
 
 
 @dataclass(frozen=True)
@@ -183,10 +214,10 @@ def year_totals_all(jaar: int, *, chunk_size: int = 5000) -> Iterator[tuple[int,
     meetings = Bijeenkomst.objects.filter(
         begin__gte=_year_start(jaar), begin__lt=_year_start(jaar + 1)
     )
-    times = meeting_times(meetings.values_list("pk", flat=True))
+    times = meeting_times(meetings)
     rows = (
         Aanmelding.objects.attended()
-        .filter(lid__isnull=False, bijeenkomst_id__in=list(times))
+        .filter(lid__isnull=False, bijeenkomst__in=meetings)
         .order_by("lid_id")
         .values_list("lid_id", "bijeenkomst_id")
         .iterator(chunk_size=chunk_size)
