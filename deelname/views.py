@@ -89,11 +89,13 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if facts is None:
         raise Http404
     rows = [(pdf.category_label(cat), hours(m)) for cat, m in sorted(facts.tijd.minuten.items())]
-    return render(
+    response = render(
         request,
         "deelname/verificatie.html",
         {"facts": facts, "uren": hours(facts.tijd.totaal), "categorieen": rows},
     )
+    response["X-Robots-Tag"] = "noindex, nofollow"  # a name, for those given the link only
+    return response
 
 
 @login_required

@@ -4,6 +4,7 @@ coordinators' figures; each passes axe and the W3C checker, in real Chromium."""
 import pytest
 
 from deelname.models import Categorie, Deelnamebewijs, Leertijd
+from tests import factories
 from tests.bijeenkomsten.test_portal_browser import log_in
 from tests.conftest import check_accessibility
 from tests.deelname.conftest import attend, past_meeting
@@ -42,3 +43,17 @@ def test_coordinator_reads_the_networks_figures(page, site_url, twente, coordina
     page.goto(f"{site_url}/deelname/netwerk/{twente.slug}/cijfers/")
     assert page.locator("svg.deelname-chart").count() == 2
     check_accessibility(page, "netwerk-cijfers")
+
+
+def test_staff_read_the_figures_across_networks(page, site_url, twente, rotterdam, staff):
+    attend(_recent(twente, 2), *[_member(twente, i) for i in range(4)])
+    log_in(page, site_url, staff)
+    page.goto(f"{site_url}/deelname/cijfers/")
+    assert page.locator("svg.deelname-chart").count() == 1
+    check_accessibility(page, "staf-cijfers")
+
+
+def _member(netwerk, i: int):
+    lid = factories.LidFactory(naam=f"Lid {i}")
+    factories.LidmaatschapFactory(lid=lid, netwerk=netwerk, schil="kern")
+    return lid.user
