@@ -88,7 +88,8 @@ def network_figures(
 ) -> NetworkFigures:
     """A network's half-year: per meeting the forecast (registrations, approvals) against
     attendance by tier and the no-shows; the core's size against its target; and the core
-    members who were at none of the last three meetings with recorded attendance. Six queries."""
+    members who were at none of the last three meetings with recorded attendance. Seven
+    queries, however many meetings and members."""
     now = now or timezone.now()
     start, end = half_year_bounds(jaar, helft)
     meetings = {

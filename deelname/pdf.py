@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -96,8 +97,11 @@ def certificate_pdf(facts: CertificateFacts, verification_url: str) -> bytes:
         canvas.setFont(BOLD, 11)
         canvas.drawString(left, y, label)
         canvas.setFont(FONT, 11)
-        canvas.drawString(left + 60 * mm, y, value)
-        y -= 8 * mm
+        # A long title or list of networks wraps within the page.
+        for part in simpleSplit(value, FONT, 11, width - left - 60 * mm - 20 * mm) or [""]:
+            canvas.drawString(left + 60 * mm, y, part)
+            y -= 6 * mm
+        y -= 2 * mm
     y -= 10 * mm
     canvas.setFont(FONT, 10)
     canvas.drawString(left, y, _("Check this certificate at:"))
