@@ -20,6 +20,7 @@ from netwerken.models import Netwerk
 from netwerken.permissions import coordinated_network_ids, is_portal_staff
 from portal.exports import csv_cell
 from portal.headers import personal_data
+from portal.requestguard import BIGINT_MAX
 from themas.permissions import can_steer
 
 from . import figures, pdf
@@ -72,6 +73,8 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def certificate(request: HttpRequest, bijeenkomst_id: int) -> HttpResponse:
     """The member's own certificate: only for a meeting they were marked present at."""
     lid = _lid(request)
+    if bijeenkomst_id > BIGINT_MAX:  # no such row, and no integer column holds it
+        raise Http404
     try:
         bewijs = certificate_issue(lid=lid, bijeenkomst_id=bijeenkomst_id)
     except NoCertificate:
@@ -98,10 +101,16 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def _year(jaar: int) -> int:
+    if not 2000 <= jaar <= 2100:
+        raise Http404
+    return jaar
+
+
 @login_required
 @personal_data
 def year_pdf(request: HttpRequest, jaar: int) -> HttpResponse:
-    overview = year_overview(_lid(request), jaar)
+    overview = year_overview(_lid(request), _year(jaar))
     return _pdf_response(pdf.year_overview_pdf(overview), f"deskundigheidsbevordering-{jaar}.pdf")
 
 
@@ -109,7 +118,7 @@ def year_pdf(request: HttpRequest, jaar: int) -> HttpResponse:
 @personal_data
 def year_csv(request: HttpRequest, jaar: int) -> HttpResponse:
     """The yearly overview as CSV for Excel (semicolon, UTF-8 with BOM), formula-safe."""
-    overview = year_overview(_lid(request), jaar)
+    overview = year_overview(_lid(request), _year(jaar))
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
