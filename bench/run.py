@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["pages.py", "exports.py", "mail.py", "planner.py", "surveys.py"]
+BENCHMARKS = ["pages.py", "exports.py", "mail.py", "planner.py", "surveys.py", "certificates.py"]
 
 
 def ensure_database(url: str) -> None:

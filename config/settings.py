@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bevragingen",
     "actieplannen",
     "meldpunt",
+    "deelname",
     "berichten",
     "nieuwsbrief",
     "contact",
@@ -285,6 +286,9 @@ BERICHTEN_HERINNERINGEN = {
 }
 BERICHTEN_DIGEST_WEEKDAY = env_int("BERICHTEN_DIGEST_WEEKDAY", 0)  # 0 = Monday
 BERICHTEN_DIGEST_HOUR = env_int("BERICHTEN_DIGEST_HOUR", 7)  # Europe/Amsterdam
+# The professional register counts at most this many points of "other professional
+# development" (no accreditation) per registration period; overviews point it out.
+DEELNAME_OVERIG_MAX_PUNTEN = env_int("DEELNAME_OVERIG_MAX_PUNTEN", 40)
 # Members who have not voted in a theme round are reminded this long before voting closes.
 THEMAS_REMINDER_BEFORE = timedelta(days=2)
 # Retention periods in days of the register of personal data (portal.personal_data): the

@@ -75,6 +75,7 @@ urlpatterns = [
     path("export/", include(_behind_totp(export_urls))),
     path("meldpunt/", include("meldpunt.urls")),
     path("privacy/", include("netwerken.urls")),
+    path("", include("deelname.urls")),
 ]
 
 if settings.DEBUG:

@@ -28,6 +28,7 @@ from bijeenkomsten.models import (
     Programmaonderdeel,
 )
 from demo.bevragingen import load_surveys
+from demo.deelname import load_educational_time
 from demo.meldpunt import load_meldpunt
 from leden.models import Lid, Lidmaatschap, User
 from netwerken.models import Koepel, Netwerk, Partnerorganisatie, Subregio
@@ -761,6 +762,7 @@ def load_demo(today: date | None = None) -> None:
     demo_action_plans.load_action_plans(networks)
     load_meldpunt(password_hash)
     load_privacy_contacts()
+    load_educational_time()
     pagecache.bump_content_version()  # bulk inserts send no signals; cached pages must go
 
 

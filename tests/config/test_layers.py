@@ -19,6 +19,7 @@ PROJECT = (
     "netwerken",
     "leden",
     "bijeenkomsten",
+    "deelname",
     "themas",
     "bevragingen",
     "actieplannen",

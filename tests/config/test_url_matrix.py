@@ -90,6 +90,10 @@ def _report(w: dict) -> list:
     return [w["melding"]]
 
 
+def _pk(key: str) -> Callable[[dict], list]:
+    return lambda w: [w[key].pk]
+
+
 CASES = [
     Case("home", "agenda", OPEN),
     Case("healthz", "health check", OPEN),
@@ -306,6 +310,32 @@ CASES = [
     Case("meldpunt:aanvullen", "GET", everyone(405)),
     Case("meldpunt:commissie", "overview", roles(LOGIN, *[404] * 7)),
     Case("meldpunt:commissie_melding", "a report", roles(LOGIN, *[404] * 7), _report),
+    # deelname: the member's own attendance; a certificate only for what they attended
+    Case("deelname:mijn_deelname", "page", members(200)),
+    Case("deelname:jaar_pdf", "own overview", members(200), lambda w: [2027]),
+    Case("deelname:jaar_csv", "own overview", members(200), lambda w: [2027]),
+    Case(
+        "deelname:bewijs",
+        "meeting kern_twente and the coordinator attended",
+        roles(LOGIN, 404, 404, 200, 200, 404, 404, 404),
+        lambda w: [w["bijgewoond"].pk],
+    ),
+    Case("deelname:bewijs", "meeting nobody attended", members(404), _pk("rotterdam_meeting")),
+    Case("deelname:verificatie", "a certificate", OPEN, lambda w: [w["bewijs"]]),
+    Case("deelname:verificatie", "tampered id", HIDDEN, lambda w: [w["bewijs"][:-1] + "-"]),
+    Case(
+        "deelname:netwerk_cijfers",
+        "Twente's figures",
+        roles(LOGIN, 404, 404, 404, 200, 200, TOTP, TOTP),
+        lambda w: ["twente"],
+    ),
+    Case(
+        "deelname:netwerk_cijfers",
+        "Rotterdam's figures",
+        roles(LOGIN, 404, 404, 404, 404, 200, TOTP, TOTP),
+        lambda w: ["rotterdam"],
+    ),
+    Case("deelname:staf_cijfers", "page", roles(LOGIN, 404, 404, 404, 404, 200, TOTP, TOTP)),
 ]
 
 
@@ -450,6 +480,26 @@ def _slides(bijeenkomst) -> str:
     return materiaal.pdf.name
 
 
+def _attended(twente, *users):
+    """A past meeting the users attended, and the verification id of the last one's
+    certificate (a coordinator: their name is public, so the leak check still reads the rest
+    of the verification page, which shows the holder's name to anyone with the link)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bijeenkomsten.services import meeting_mark_attendance
+    from deelname.models import Deelnamebewijs
+
+    begin = timezone.now() - timedelta(days=20)
+    meeting = factories.BijeenkomstFactory(
+        netwerken=[twente], soort="thema", begin=begin, einde=begin + timedelta(hours=2)
+    )
+    rows = [factories.AanmeldingFactory(bijeenkomst=meeting, lid=u.lid) for u in users]
+    meeting_mark_attendance(bijeenkomst_id=meeting.pk, aanwezig=[a.pk for a in rows])
+    return meeting, Deelnamebewijs.objects.create(aanmelding=rows[-1]).code
+
+
 @pytest.fixture
 def world(cast, twente, rotterdam) -> dict:
     kern_lid = cast["kern_twente"].lid
@@ -462,8 +512,11 @@ def world(cast, twente, rotterdam) -> dict:
         audience: factories.BijeenkomstFactory(doelgroep=audience, netwerken=[twente])
         for audience in ("open", "netwerk", "leden", "kern")
     }
+    bijgewoond, bewijs = _attended(twente, cast["kern_twente"], cast["coordinator_twente"])
     return {
         **meetings,
+        "bijgewoond": bijgewoond,
+        "bewijs": bewijs,
         "dias_open": _slides(meetings["open"]),
         "dias_kern": _slides(meetings["kern"]),
         "concept": factories.BijeenkomstFactory(netwerken=[twente], programma=concept),

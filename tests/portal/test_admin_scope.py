@@ -234,7 +234,7 @@ def _no_inlines(*prefixes: str) -> dict:
     return data
 
 
-MEETING_INLINES = ("aanmeldingen", "onderdelen", "materialen")
+MEETING_INLINES = ("aanmeldingen", "onderdelen", "materialen", "leertijd")  # leertijd: deelname
 
 
 def _add_cases(world) -> dict:
