@@ -350,7 +350,7 @@ def export_job_response(job: ExportJob) -> FileResponse:
     """The finished job's file, for the user who started it (the caller checked)."""
     extension = job.filename.rsplit(".", 1)[-1]
     response = FileResponse(
-        job.file.open("rb"),
+        export_storage().open(job.file, "rb"),
         as_attachment=True,
         filename=job.filename,
         content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),

@@ -1,10 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import private_files
 
 
 class ExportLog(models.Model):
@@ -42,9 +44,9 @@ class ExportLog(models.Model):
         return f"{self.export} ({self.format}) – {self.user_email}"
 
 
-def export_storage():
-    """Where finished export files go: the "exports" storage (private, shared by every node)."""
-    return storages["exports"]
+def export_storage() -> Storage:
+    """Where finished export files go: the private storage every node shares."""
+    return private_files()
 
 
 class ExportJob(models.Model):
@@ -79,7 +81,9 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True, db_index=True)
-    file = models.FileField(_("file"), storage=export_storage, upload_to="exports/", blank=True)
+    # The file's name in the private storage (`export_storage`): written by the worker, never
+    # uploaded, so a plain name rather than a FileField (which must pass portal.uploads).
+    file = models.CharField(_("file"), max_length=255, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from leden import photos as leden_photos
 from leden import services as leden_services
-from portal.models import ExportJob, ExportLog
+from portal.models import ExportJob, ExportLog, export_storage
 from tests import factories
 from tests.conftest import ROLES
 from tests.leden.test_accounts_photo import jpeg_with_gps
@@ -349,7 +349,7 @@ def _slides(bijeenkomst) -> str:
 def _finished_export_job(user):
     log = ExportLog.objects.create(user=user, export="members", format="csv", rows=1)
     job = ExportJob(user=user, log=log, exporter="members", status=ExportJob.Status.DONE)
-    job.file.save("ledenlijst.csv", ContentFile(b"naam\r\nKern Twente\r\n"), save=False)
+    job.file = export_storage().save("exports/ledenlijst.csv", ContentFile(b"naam\r\nKern\r\n"))
     job.filename, job.finished_at = "ledenlijst.csv", timezone.now()
     job.save()
     return job.pk

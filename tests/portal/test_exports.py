@@ -25,7 +25,7 @@ from portal.exports import (
     Format,
     export_job_run,
 )
-from portal.models import ExportJob, ExportLog
+from portal.models import ExportJob, ExportLog, export_storage
 from portal.personal_data import retentions
 from portal.queueing import enqueue, enqueue_on_commit
 from tests import factories, mailfixtures
@@ -457,7 +457,7 @@ def test_export_file_is_private_and_only_for_whoever_started_it(client, cast, se
     _login(client, cast["staff"])
     job = _start_job(client)
     job.refresh_from_db()
-    path = job.file.path
+    path = export_storage().path(job.file)
     assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not path.startswith(str(settings.MEDIA_ROOT))
     for role in ["coordinator_twente", "kern_twente"]:
@@ -473,7 +473,7 @@ def test_export_file_expires_and_the_retention_step_deletes_it(client, cast):
     _login(client, cast["staff"])
     job = _start_job(client)
     job.refresh_from_db()
-    storage, name = job.file.storage, job.file.name
+    storage, name = export_storage(), job.file
     assert storage.exists(name)
     later = job.finished_at + timedelta(days=EXPORT_FILE_RETENTION.days, seconds=1)
     assert EXPORT_FILE_RETENTION.apply(later - timedelta(seconds=2)) == 0
