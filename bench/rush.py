@@ -180,6 +180,82 @@ def check(slug: str, members) -> list[tuple[str, bool]]:
     ]
 
 
+# Where a registration's time goes: each phase is the cumulative time of the function(s) that
+# do it, as cProfile sees them (file fragment, function name). Phases nest (the view holds the
+# service, which holds the lock and the mail), so they do not add up to the request.
+PHASES = [
+    ("whole request (WSGI handler)", [("django/core/handlers/base.py", "get_response")]),
+    ("session: load", [("sessions/backends/cached_db.py", "load")]),
+    ("session: save", [("sessions/backends/cached_db.py", "save")]),
+    ("user (auth.get_user)", [("django/contrib/auth/__init__.py", "get_user")]),
+    ("CSRF check", [("django/middleware/csrf.py", "process_view")]),
+    ("the view", [("bijeenkomsten/views.py", "register")]),
+    ("  registration_create (service)", [("services/registration.py", "registration_create")]),
+    ("    lock the meeting row", [("services/registration.py", "_lock")]),
+    ("    count: room left?", [("services/registration.py", "_has_room")]),
+    ("    core of the organiser?", [("services/registration.py", "_is_core_of_organiser")]),
+    ("    insert the registration", [("django/db/models/base.py", "save")]),
+    ("    mail row (render and insert)", [("bijeenkomsten/mails.py", "queue_registration_mail")]),
+    ("    page cache bump", [("portal/pagecache.py", "_bump")]),
+    ("  task publish (on commit)", [("portal/queueing.py", "enqueue")]),
+    ("messages (cookie)", [("contrib/messages/storage/cookie.py", "_store")]),
+    ("all SQL", [("django/db/backends/utils.py", "_execute")]),
+]
+
+
+def profile(slug: str, members, count: int = 40) -> None:
+    """Run `count` registrations in this process (test Client, production settings, the same
+    database and Redis) under cProfile, and print the time per registration of each phase."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.test import Client
+
+    clients = []
+    for session, csrf, _core in members[:count]:
+        client = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https")
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+        client.cookies[settings.CSRF_COOKIE_NAME] = csrf
+        clients.append((client, csrf))
+    path = f"/bijeenkomsten/{slug}/aanmelden/"
+    origin = "https://localhost"
+    clients[0][0].post(path, {"csrfmiddlewaretoken": clients[0][1]}, HTTP_ORIGIN=origin)  # warm
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for client, csrf in clients[1:]:
+        response = client.post(path, {"csrfmiddlewaretoken": csrf}, HTTP_ORIGIN=origin)
+        assert response.status_code == 302, response.status_code
+    profiler.disable()
+    wall = (time.perf_counter() - started) / (len(clients) - 1) * 1000
+    stats = pstats.Stats(profiler).stats
+    runs = len(clients) - 1
+    print(f"\n  Profile of one registration (in-process, mean of {runs}; wall {wall:.1f} ms):")
+    for label, functions in PHASES:
+        total = 0.0
+        for (filename, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.items():
+            if any(filename.endswith(f) or f in filename for f, n in functions if n == name):
+                total += cumulative
+        print(f"    {label:40} {total / runs * 1000:7.2f} ms")
+
+
+def wait_until_served(port: int, timeout: float = 180) -> None:
+    """Until every worker answers: gunicorn listens before its workers have loaded Django."""
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while answered < 10:
+        if time.monotonic() > deadline:
+            raise RuntimeError("gunicorn did not answer /healthz")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            answered += connection.getresponse().status == 200
+            connection.close()
+        except OSError:
+            time.sleep(0.5)
+
+
 def healthz(port: int) -> float:
     result = subprocess.run(
         ["wrk", "-t2", "-c32", "-d5s", "-H", "X-Forwarded-Proto: https",
@@ -212,14 +288,7 @@ def main() -> int:
         start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.3)
-        time.sleep(2)
+        wait_until_served(port)
         baseline = healthz(port)
         print(f"\nRegistration rush: {MEMBERS} members, {CAPACITY} places, gunicorn production")
         print(f"  /healthz (wrk -c32)        {baseline:8.0f} req/s  (baseline)")
@@ -240,6 +309,8 @@ def main() -> int:
             for label, ok in [*aims, *check(slug, members)]:
                 print(f"      {label:58} {'ok' if ok else 'MISSED'}")
                 failed |= not ok and "x /healthz" not in label and "p99" not in label
+        profile_slug, profile_members = prepare_round(run, "profiel")
+        profile(profile_slug, profile_members)
         return 1 if failed else 0
     finally:
         os.killpg(server.pid, signal.SIGTERM)
