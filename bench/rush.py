@@ -1,6 +1,6 @@
 """Benchmark: a registration rush. 400 members register for one meeting of 250 places at once.
 
-    DATABASE_URL=postgres://… REDIS_URL=redis://…/9 .venv/bin/python bench/rush.py
+    DATABASE_URL=postgres://… REDIS_URL=redis://…/9 .venv/bin/python bench/rush.py [--profile]
 
 Seeds the demo data (once), then per round 400 new members of Twente (one in four core) and a
 meeting of Twente with capacity 250, and logs each member in (a session of their own in the
@@ -152,20 +152,23 @@ def rush(port: int, slug: str, members, clients: int) -> dict:
 
 
 def check(slug: str, members) -> list[tuple[str, bool]]:
+    from django.db.models import Max
+
     from berichten.models import Verzending
     from bijeenkomsten.models import Aanmelding, Bijeenkomst
-    from bijeenkomsten.services.registration import WAITING_ORDER
+    from bijeenkomsten.services.registration import waiting_list_position
 
     meeting = Bijeenkomst.objects.get(slug=slug)
     registrations = Aanmelding.objects.filter(bijeenkomst=meeting)
     registered = registrations.filter(status="aangemeld").count()
-    waiting = list(registrations.filter(status="wachtlijst").order_by(*WAITING_ORDER))
-    core_flags = [a.voorrang for a in waiting]
-    core_first = core_flags == sorted(core_flags, reverse=True)
-    by_time = all(
-        (a.voorrang, a.aangemeld_op) >= (b.voorrang, b.aangemeld_op) or a.voorrang != b.voorrang
-        for a, b in zip(waiting, waiting[1:], strict=False)
-    )
+    waiting = list(registrations.filter(status="wachtlijst"))
+    # First come, first served: no one who came later got a place than anyone now waiting.
+    last_in = registrations.filter(status="aangemeld").aggregate(last=Max("aangemeld_op"))["last"]
+    fair = all(last_in <= a.aangemeld_op for a in waiting)
+    # The waiting list as members are told their place: core first, then by arrival.
+    expected = sorted(waiting, key=lambda a: (not a.voorrang, a.aangemeld_op, a.pk))
+    told = [waiting_list_position(a) for a in expected]
+    core_first = told == list(range(1, len(waiting) + 1)) and any(a.voorrang for a in waiting)
     people = registrations.values("lid").distinct().count()
     per_person = list(Verzending.objects.filter(bijeenkomst=meeting).values_list("lid", flat=True))
     one_mail_each = len(per_person) == MEMBERS and len(set(per_person)) == MEMBERS
@@ -174,7 +177,8 @@ def check(slug: str, members) -> list[tuple[str, bool]]:
     return [
         (f"exactly {CAPACITY} registered (got {registered})", registered == CAPACITY),
         (f"exactly {waiting_wanted} waiting (got {len(waiting)})", len(waiting) == waiting_wanted),
-        ("waiting list: core first, then by time", core_first and by_time),
+        ("places went to the first 250 to arrive", fair),
+        ("waiting list positions: core first, then by arrival", core_first),
         (f"one registration per member ({people} members)", one_each),
         (f"exactly one mail queued per person ({len(per_person)} mails)", one_mail_each),
     ]
@@ -184,18 +188,21 @@ def check(slug: str, members) -> list[tuple[str, bool]]:
 # do it, as cProfile sees them (file fragment, function name). Phases nest (the view holds the
 # service, which holds the lock and the mail), so they do not add up to the request.
 PHASES = [
-    ("whole request (WSGI handler)", [("django/core/handlers/base.py", "get_response")]),
+    ("whole request (middleware and view)", [("django/core/handlers/base.py", "get_response")]),
     ("session: load", [("sessions/backends/cached_db.py", "load")]),
     ("session: save", [("sessions/backends/cached_db.py", "save")]),
     ("user (auth.get_user)", [("django/contrib/auth/__init__.py", "get_user")]),
     ("CSRF check", [("django/middleware/csrf.py", "process_view")]),
     ("the view", [("bijeenkomsten/views.py", "register")]),
+    ("  the meeting (visible to this member?)", [("bijeenkomsten/views.py", "_to_act_on_or_404")]),
+    ("  the member (lid_for_user)", [("leden/selectors.py", "lid_for_user")]),
     ("  registration_create (service)", [("services/registration.py", "registration_create")]),
     ("    lock the meeting row", [("services/registration.py", "_lock")]),
     ("    count: room left?", [("services/registration.py", "_has_room")]),
     ("    core of the organiser?", [("services/registration.py", "_is_core_of_organiser")]),
     ("    insert the registration", [("django/db/models/base.py", "save")]),
     ("    mail row (render and insert)", [("bijeenkomsten/mails.py", "queue_registration_mail")]),
+    ("      its calendar (.ics)", [("bijeenkomsten/ics.py", "meeting_mail_calendar")]),
     ("    page cache bump", [("portal/pagecache.py", "_bump")]),
     ("  task publish (on commit)", [("portal/queueing.py", "enqueue")]),
     ("messages (cookie)", [("contrib/messages/storage/cookie.py", "_store")]),
@@ -212,25 +219,30 @@ def profile(slug: str, members, count: int = 40) -> None:
     from django.conf import settings
     from django.test import Client
 
-    clients = []
-    for session, csrf, _core in members[:count]:
-        client = Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_PROTO="https")
-        client.cookies[settings.SESSION_COOKIE_NAME] = session
-        client.cookies[settings.CSRF_COOKIE_NAME] = csrf
-        clients.append((client, csrf))
+    # One client (one handler, as one gunicorn worker has), each member's cookies in turn.
+    client = Client(enforce_csrf_checks=True, SERVER_NAME="localhost")
     path = f"/bijeenkomsten/{slug}/aanmelden/"
     origin = "https://localhost"
-    clients[0][0].post(path, {"csrfmiddlewaretoken": clients[0][1]}, HTTP_ORIGIN=origin)  # warm
+
+    def post(session: str, csrf: str) -> int:
+        client.cookies.clear()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+        client.cookies[settings.CSRF_COOKIE_NAME] = csrf
+        data = {"csrfmiddlewaretoken": csrf}
+        return client.post(path, data, HTTP_ORIGIN=origin, secure=True).status_code
+
+    post(*members[0][:2])  # warm
+    chosen = members[1:count]
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    for client, csrf in clients[1:]:
-        response = client.post(path, {"csrfmiddlewaretoken": csrf}, HTTP_ORIGIN=origin)
-        assert response.status_code == 302, response.status_code
+    for session, csrf, _core in chosen:
+        status = post(session, csrf)
+        assert status == 302, status
     profiler.disable()
-    wall = (time.perf_counter() - started) / (len(clients) - 1) * 1000
+    wall = (time.perf_counter() - started) / len(chosen) * 1000
     stats = pstats.Stats(profiler).stats
-    runs = len(clients) - 1
+    runs = len(chosen)
     print(f"\n  Profile of one registration (in-process, mean of {runs}; wall {wall:.1f} ms):")
     for label, functions in PHASES:
         total = 0.0
@@ -238,6 +250,10 @@ def profile(slug: str, members, count: int = 40) -> None:
             if any(filename.endswith(f) or f in filename for f, n in functions if n == name):
                 total += cumulative
         print(f"    {label:40} {total / runs * 1000:7.2f} ms")
+    if os.environ.get("RUSH_PROFILE_TOP"):  # the most expensive functions, for digging
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+            int(os.environ["RUSH_PROFILE_TOP"])
+        )
 
 
 def wait_until_served(port: int, timeout: float = 180) -> None:
@@ -278,6 +294,9 @@ def main() -> int:
     if not Netwerk.objects.filter(slug="twente").exists():
         _manage("seed_demo")
     run = secrets.token_hex(3)
+    if "--profile" in sys.argv[1:]:  # only the profile of one registration
+        profile(*prepare_round(run, "profiel"))
+        return 0
     rounds = {clients: prepare_round(run, f"c{clients}") for clients in ROUNDS}
 
     port = _free_port()
@@ -295,14 +314,14 @@ def main() -> int:
         failed = False
         for clients, (slug, members) in rounds.items():
             result = rush(port, slug, members, clients)
-            cost = baseline / result["rate"] if result["rate"] else float("inf")
+            cost = baseline / result["rate"] if result["rate"] else float("inf")  # 0: no baseline
             errors = sum(n for code, n in result["statuses"].items() if code >= 500)
             print(
                 f"  {clients:3} clients: {result['rate']:7.1f} registrations/s, "
                 f"p50 {result['p50']:6.0f} ms, p99 {result['p99']:6.0f} ms, "
                 f"one registration = {cost:5.1f} x /healthz, answers {result['statuses']}"
             )
-            aims = [(f"cost <= {COST_LIMIT:.0f} x /healthz", cost <= COST_LIMIT)]
+            aims = [(f"cost <= {COST_LIMIT:.0f} x /healthz", 0 < cost <= COST_LIMIT)]
             if clients == 32:
                 aims.append((f"p99 < {P99_LIMIT_MS:.0f} ms", result["p99"] < P99_LIMIT_MS))
             aims.append(("no 5xx", errors == 0))
