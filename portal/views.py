@@ -99,8 +99,12 @@ def download(request: HttpRequest, url_name: str, **url_kwargs) -> HttpResponseB
 
 
 def _own_job(request: HttpRequest, pk) -> ExportJob:
-    """The job, only for the user who started it; anyone else gets 404, as for no job."""
-    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+    """The job, only for the user who started it and while they may still use its export;
+    anyone else gets 404, as for no job."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    if not get_exporter(job.exporter).allowed(request.user):
+        raise Http404
+    return job
 
 
 def _job_state(job: ExportJob) -> dict:

@@ -468,6 +468,15 @@ def test_export_file_is_private_and_only_for_whoever_started_it(client, cast, se
     assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 302
 
 
+def test_export_file_is_gone_once_its_starter_may_no_longer_export(client, cast):
+    coordinator = cast["coordinator_twente"]
+    _login(client, coordinator)
+    job = _start_job(client)
+    assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 200
+    coordinator.gecoordineerde_netwerken.clear()
+    assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 404
+
+
 def test_export_file_expires_and_the_retention_step_deletes_it(client, cast):
     assert EXPORT_FILE_RETENTION in retentions()
     _login(client, cast["staff"])
