@@ -10,7 +10,16 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["pages.py", "exports.py", "mail.py", "planner.py", "surveys.py", "certificates.py"]
+BENCHMARKS = [
+    "pages.py",
+    "rush.py",
+    "exports.py",
+    "nodes.py",
+    "mail.py",
+    "planner.py",
+    "surveys.py",
+    "certificates.py",
+]
 
 
 def ensure_database(url: str) -> None:

@@ -98,6 +98,9 @@ class RegistrationExport(BaseExport):
             name = f"programma-{self.programma.pk}"
         return f"{self.identifier}-{name}"
 
+    def estimate(self) -> int:
+        return self.queryset().count()
+
     def queryset(self) -> QuerySet:
         where = (
             Q(bijeenkomst=self.bijeenkomst)

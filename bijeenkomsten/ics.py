@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from icalendar import Alarm, Calendar, Event
 
 from .models import Bijeenkomst
@@ -76,9 +76,30 @@ def meeting_calendar(
     return cal.to_ical()
 
 
+# A registration rush mails the same meeting's calendar to hundreds of people within a minute:
+# made once per process and minute, and reused while the meeting is unchanged (the key holds
+# every field the file shows, and the minute, so its DTSTAMP stays that recent).
+_mail_calendars: dict[tuple, tuple[str, bytes, str]] = {}
+
+
 def meeting_mail_calendar(bijeenkomst: Bijeenkomst) -> tuple[str, bytes, str]:
     """The calendar file a mail about one's own meeting carries: the event as it now stands
     (same UID, current SEQUENCE), or its cancellation, which a calendar app applies at once."""
+    b = bijeenkomst
+    key = (
+        b.pk, b.slug, b.sequence, b.geannuleerd, b.begin, b.einde, b.titel, b.locatie, b.adres,
+        bool(b.online_link), b.beschrijving, b.thema, settings.SITE_URL, get_language(),
+        timezone.now().replace(second=0, microsecond=0),
+    )  # fmt: skip
+    attachment = _mail_calendars.get(key)
+    if attachment is None:
+        if len(_mail_calendars) >= 100:
+            _mail_calendars.clear()
+        attachment = _mail_calendars[key] = _meeting_mail_calendar(bijeenkomst)
+    return attachment
+
+
+def _meeting_mail_calendar(bijeenkomst: Bijeenkomst) -> tuple[str, bytes, str]:
     if bijeenkomst.geannuleerd:
         body = meeting_calendar([bijeenkomst], method="CANCEL", alarm=False)
         return ("bijeenkomst.ics", body, "text/calendar; method=CANCEL")

@@ -150,10 +150,17 @@ def _visible_or_404(request: HttpRequest, slug: str):
     return bijeenkomst
 
 
+def _to_act_on_or_404(request: HttpRequest, slug: str) -> Bijeenkomst:
+    bijeenkomst = selectors.meeting_to_act_on(request.user, slug)
+    if bijeenkomst is None:
+        raise Http404
+    return bijeenkomst
+
+
 @login_required
 @require_POST
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    bijeenkomst = _visible_or_404(request, slug)
+    bijeenkomst = _to_act_on_or_404(request, slug)
     lid = lid_for_user(request.user)
     if lid is None:
         messages.error(request, _("Complete your profile before you register."))
@@ -175,7 +182,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, slug: str) -> HttpResponse:
     assert request.user.is_authenticated  # login_required
-    bijeenkomst = _visible_or_404(request, slug)
+    bijeenkomst = _to_act_on_or_404(request, slug)
     aanmelding = (
         Aanmelding.objects.cancellable()
         .filter(bijeenkomst=bijeenkomst, lid__user=request.user)

@@ -396,8 +396,38 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Members' photos: personal data, served only through a view that checks who asks.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+# Every web node and worker must see the same files. By default the two folders above, on a
+# volume all of them mount; with S3_BUCKET set, S3-compatible object storage (django-storages)
+# instead. "private" holds members' photos, meeting materials and finished exports
+# (portal.uploads.private_files): never a public URL, always a view that checks who asks.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    _s3 = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    _files = {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**_s3, "location": "media"},
+        },
+        "private": {
+            "BACKEND": "portal.uploads.PrivateS3Storage",
+            "OPTIONS": {**_s3, "location": "private"},
+        },
+    }
+else:
+    _files = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "portal.uploads.PrivateFileStorage"},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **_files,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -14,16 +14,17 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from netwerken.models import Koepel, Netwerk
+from portal.exportjobs import export_job_start
 from portal.exports import (
     DB_CHUNK_SIZE,
     BaseExport,
     Exporter,
     Format,
-    export_response,
     register,
 )
 
@@ -96,7 +97,7 @@ class MemberListExport(BaseExport):
         super().__init__(user=user, filters=filters)
         self.base_queryset = queryset
 
-    def queryset(self) -> QuerySet:
+    def filtered(self) -> QuerySet:
         """The memberships to export, limited to the networks this user may export."""
         qs = self.base_queryset if self.base_queryset is not None else Lidmaatschap.objects.all()
         allowed = exportable_network_ids(self.user)
@@ -115,8 +116,16 @@ class MemberListExport(BaseExport):
             qs = qs.filter(lid__rol=f["rol"])
         if f.get("lid_sinds_vanaf"):
             qs = qs.filter(lid_sinds__gte=date.fromisoformat(str(f["lid_sinds_vanaf"])))
+        return qs
+
+    def estimate(self) -> int:
+        # Without the attendance count: one row per membership either way, and much cheaper.
+        return self.filtered().count()
+
+    def queryset(self) -> QuerySet:
         return (
-            qs.annotate(attended=attended_last_year())
+            self.filtered()
+            .annotate(attended=attended_last_year())
             .order_by("lid__naam", "netwerk__naam", "pk")
             .values_list(*self.fields)
         )
@@ -200,8 +209,12 @@ class MemberListExporter(Exporter):
     def export(self, user, obj, filters: dict[str, Any]) -> MemberListExport:
         return MemberListExport(user=user, filters=filters)
 
+    def export_selection(self, user, ids: list[int], filters: dict[str, Any]) -> MemberListExport:
+        memberships = Lidmaatschap.objects.filter(pk__in=ids)
+        return MemberListExport(user=user, filters=filters, queryset=memberships)
 
-register(MemberListExporter())
+
+MEMBER_LIST = register(MemberListExporter())
 
 
 # --- Admin actions: the same export for the selected members or memberships -------------
@@ -222,8 +235,18 @@ def _admin_export(
         "changelist": {key: request.GET.getlist(key) for key in request.GET},
         "select_across": request.POST.get("select_across") == "1",
     }
-    export = MemberListExport(user=request.user, filters=filters, queryset=memberships)
-    return export_response(export, fmt=fmt, user=request.user, source="admin")
+    # The selection as ids (what the admin showed now); the worker writes the file.
+    ids = list(memberships.order_by().values_list("pk", flat=True))
+    job = export_job_start(
+        exporter=MEMBER_LIST,
+        identifier=MemberListExport.identifier,
+        user=request.user,
+        fmt=fmt,
+        filters=filters,
+        ids=ids,
+        source="admin",
+    )
+    return redirect("portal:job", pk=job.pk)
 
 
 @admin.action(description=_("Export as CSV (Excel, semicolon)"))

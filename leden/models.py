@@ -3,18 +3,19 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.uploads import CheckedFileField, PrivateFileStorage
+from portal.uploads import CheckedFileField, private_files
 
 
-def photo_storage() -> PrivateFileStorage:
+def photo_storage() -> Storage:
     """Members' photos: private, their URL the view that checks who may see the member."""
-    return PrivateFileStorage(url_name="leden:foto_bestand")
+    return private_files(url_name="leden:foto_bestand")
 
 
 class UserManager(BaseUserManager["User"]):

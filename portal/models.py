@@ -1,7 +1,12 @@
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import private_files
 
 
 class ExportLog(models.Model):
@@ -94,3 +99,54 @@ class Inzage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer_email} – {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def export_storage() -> Storage:
+    """Where finished export files go: the private storage every node shares."""
+    return private_files()
+
+
+class ExportJob(models.Model):
+    """An export running in the worker (pretix's export jobs): the page follows its progress
+    and offers the file, for a limited time, only to whoever started it.
+
+    The id is random, but the id alone is never enough: every view also checks the user."""
+
+    class Status(models.TextChoices):
+        QUEUED = "wachtrij", _("queued")
+        RUNNING = "bezig", _("running")
+        DONE = "klaar", _("done")
+        FAILED = "mislukt", _("failed")
+        EXPIRED = "verlopen", _("expired")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    log = models.OneToOneField(
+        ExportLog, on_delete=models.CASCADE, related_name="job", verbose_name=_("log entry")
+    )
+    exporter = models.CharField(_("exporter"), max_length=50)
+    url_kwargs = models.JSONField(default=dict, blank=True)
+    # The rows an admin action selected (ids); empty for the export page, which filters.
+    ids = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True, db_index=True)
+    # The file's name in the private storage (`export_storage`): written by the worker, never
+    # uploaded, so a plain name rather than a FileField (which must pass portal.uploads).
+    file = models.CharField(_("file"), max_length=255, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+
+    def __str__(self) -> str:
+        return f"{self.exporter} ({self.status})"

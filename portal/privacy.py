@@ -10,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from .exports import EXPORT_FILE_RETENTION
 from .models import ExportLog, Inzage
 from .personal_data import Action, Ground, Retention, declare, in_batches
 
@@ -81,4 +82,12 @@ declare(
         "as long as the record it is about; a member's or guest's name is taken out when "
         "they are erased or anonymised"
     ),
+)
+declare(
+    "portal.ExportJob",
+    fields=("file",),
+    purpose=_("the export file (member or registration list) its downloader asked for"),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=_("the staff member or coordinator who started the export"),
+    retention=EXPORT_FILE_RETENTION,
 )

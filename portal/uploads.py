@@ -21,13 +21,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import models
@@ -37,10 +37,12 @@ from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.deconstruct import deconstructible
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 from PIL import Image, ImageOps, UnidentifiedImageError
+from storages.backends.s3 import S3Storage
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -333,21 +335,38 @@ class PrivateFileStorage(FileSystemStorage):
         return reverse(self.url_name, kwargs={"name": name})
 
 
-def private_storage() -> PrivateFileStorage:
+@deconstructible
+class PrivateS3Storage(S3Storage):
+    """Private files on S3-compatible object storage (`S3_BUCKET`), for more than one web
+    node: never a bucket URL, their URL is the view named `url_name`, as on the filesystem."""
+
+    def __init__(self, url_name: str | None = None, **kwargs) -> None:
+        self.url_name = url_name
+        super().__init__(**kwargs)
+
+    def url(self, name, parameters=None, expire=None, http_method=None) -> str:
+        if self.url_name is None:
+            raise ValueError("These private files have no URL; serve them through a view.")
+        return reverse(self.url_name, kwargs={"name": name})
+
+
+def private_files(url_name: str | None = None) -> Storage:
+    """The storage of private files as `STORAGES["private"]` configures it: the filesystem
+    outside MEDIA_ROOT (a volume every node mounts), or S3-compatible object storage. Their
+    URL is the view `url_name`, which checks who asks."""
+    config = cast(dict[str, Any], settings.STORAGES["private"])
+    return import_string(config["BACKEND"])(url_name=url_name, **config.get("OPTIONS", {}))
+
+
+def private_storage() -> Storage:
     """Storage for personal files (a callable, so tests' settings apply and migrations stay put)."""
-    return PrivateFileStorage()
+    return private_files()
 
 
-class MaterialStorage(PrivateFileStorage):
+def material_storage() -> Storage:
     """Meeting materials: kept out of MEDIA_ROOT too, since a core-only meeting's slides are
     for its core; their URL is a view that asks whether the viewer may see the meeting."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(url_name="bijeenkomsten:materiaal", **kwargs)
-
-
-def material_storage() -> MaterialStorage:
-    return MaterialStorage()
+    return private_files(url_name="bijeenkomsten:materiaal")
 
 
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(?P<extension>[a-z]+)$")

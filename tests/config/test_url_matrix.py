@@ -17,13 +17,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from leden import photos as leden_photos
 from leden import services as leden_services
 from meldpunt import services as meldpunt_services
+from portal.models import ExportJob, ExportLog, export_storage
 from tests import factories
 from tests.conftest import ROLES
 from tests.leden.test_accounts_photo import jpeg_with_gps
@@ -62,6 +65,9 @@ CORE_TWENTE = roles(404, 404, 404, 200, 200, 200, 200, 404)
 DRAFT_TWENTE = roles(404, 404, 404, 404, 200, 200, 404, 404)  # coordinators, staff: drafts
 FELLOWS_TWENTE = roles(404, 404, 200, 200, 200, 200, 200, 404)
 EXPORTERS = roles(LOGIN, 403, 403, 403, 200, 200, TOTP, TOTP)
+JOB = "job"  # 302 to the page of the export job the post started
+EXPORT_STARTED = roles(LOGIN, 403, 403, 403, JOB, JOB, TOTP, TOTP)
+STAFFS_JOB = roles(LOGIN, 404, 404, 404, 404, 200, TOTP, TOTP)  # only whoever started it
 HIDDEN = everyone(404)
 ROUNDS_TWENTE = roles(LOGIN, 404, 200, 200, 200, 200, 200, 404)
 
@@ -268,7 +274,10 @@ CASES = [
     ),
     # exports: coordinators (their networks) and staff only
     Case("portal:index", "page", EXPORTERS),
-    Case("portal:members", "POST csv", EXPORTERS, method="post", data={"formaat": "csv"}),
+    Case("portal:members", "POST csv", EXPORT_STARTED, method="post", data={"formaat": "csv"}),
+    Case("portal:job", "staff's export job", STAFFS_JOB, lambda w: [w["job"]]),
+    Case("portal:job_status", "staff's export job", STAFFS_JOB, lambda w: [w["job"]]),
+    Case("portal:job_file", "staff's export file", STAFFS_JOB, lambda w: [w["job"]]),
     Case(
         "portal:verwerkingsregister",
         "POST csv: staff only",
@@ -281,7 +290,7 @@ CASES = [
     Case(
         "portal:meeting",
         "Twente core meeting",
-        EXPORTERS,
+        EXPORT_STARTED,
         lambda w: [w["kern"].pk],
         "post",
         {"formaat": "csv"},
@@ -289,7 +298,7 @@ CASES = [
     Case(
         "portal:meeting",
         "Rotterdam meeting",
-        roles(LOGIN, 403, 403, 403, 404, 200, TOTP, TOTP),
+        roles(LOGIN, 403, 403, 403, 404, JOB, TOTP, TOTP),
         lambda w: [w["rotterdam_meeting"].pk],
         "post",
         {"formaat": "csv"},
@@ -297,7 +306,7 @@ CASES = [
     Case(
         "portal:programme",
         "Twente draft programme",
-        EXPORTERS,
+        EXPORT_STARTED,
         lambda w: [w["concept_programma"].pk],
         "post",
         {"formaat": "csv"},
@@ -500,6 +509,15 @@ def _attended(twente, *users):
     return meeting, Deelnamebewijs.objects.create(aanmelding=rows[-1]).code
 
 
+def _finished_export_job(user):
+    log = ExportLog.objects.create(user=user, export="members", format="csv", rows=1)
+    job = ExportJob(user=user, log=log, exporter="members", status=ExportJob.Status.DONE)
+    job.file = export_storage().save("exports/ledenlijst.csv", ContentFile(b"naam\r\nKern\r\n"))
+    job.filename, job.finished_at = "ledenlijst.csv", timezone.now()
+    job.save()
+    return job.pk
+
+
 @pytest.fixture
 def world(cast, twente, rotterdam) -> dict:
     kern_lid = cast["kern_twente"].lid
@@ -523,6 +541,7 @@ def world(cast, twente, rotterdam) -> dict:
         "concept_programma": concept,
         "rotterdam_meeting": factories.BijeenkomstFactory(netwerken=[rotterdam]),
         "token": leden_services.lid_calendar_token_renew(lid=kern_lid),
+        "job": _finished_export_job(cast["staff"]),
         "foto_lid": kern_lid.pk,
         "foto_naam": kern_lid.foto.name,
         "zonder_foto": cast["betrokken_twente"].lid.pk,
@@ -548,6 +567,8 @@ def _outcome(response) -> int | str:
             return TOTP
         if location == reverse("nieuwsbrief:aanmelden"):
             return NEWSLETTER
+        if location.startswith(reverse("portal:index") + "taak/"):
+            return JOB
     return response.status_code
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -15,10 +16,22 @@ from openpyxl import load_workbook
 
 from bijeenkomsten.models import Aanmelding
 from leden.models import Lid, Lidmaatschap
-from portal.exports import FORMULA_TRIGGERS, BaseExport, CsvDialect, Format
-from portal.models import ExportLog
-from tests import factories
+from portal import exportjobs
+from portal.exports import (
+    EXPORT_FILE_RETENTION,
+    FORMULA_TRIGGERS,
+    BaseExport,
+    CsvDialect,
+    Format,
+    export_job_run,
+)
+from portal.models import ExportJob, ExportLog, export_storage
+from portal.personal_data import retentions
+from portal.queueing import enqueue, enqueue_on_commit
+from tests import factories, mailfixtures
 from tests.accountfixtures import give_totp
+
+eager_celery = mailfixtures.eager_celery
 
 ACCENTED = "Élodie Brontë-Françoise"
 HEADER_NAME = "naam"
@@ -29,7 +42,28 @@ def _login(client, user):
     return client
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(monkeypatch, eager_celery):
+    """An export job runs in the worker after commit; here it runs at once, in the request
+    (the test's transaction never commits). `test_export_job_is_queued_after_commit` checks
+    the real order."""
+    monkeypatch.setattr(exportjobs, "enqueue_on_commit", enqueue)
+
+
+def _follow_job(response):
+    """The export form answers with the job's page; its link gives the file."""
+    assert response.status_code == 302, response.status_code
+    client = response.client
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    link = re.search(r'href="([^"]+/bestand/)"', page.content.decode())
+    assert link, page.content.decode()
+    return client.get(link.group(1))
+
+
 def _content(response) -> bytes:
+    if response.status_code == 302 and "/taak/" in response["Location"]:
+        response = _follow_job(response)
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
@@ -46,8 +80,16 @@ def _xlsx_rows(response) -> list[tuple]:
     return list(workbook.worksheets[0].iter_rows(values_only=True))
 
 
+def _post(client, url, data):
+    """Post an export form; when it started a job, the job's file (as a person would get)."""
+    response = client.post(url, data)
+    if response.status_code == 302 and "/taak/" in response["Location"]:
+        return _follow_job(response)
+    return response
+
+
 def _export_members(client, **data):
-    return client.post(reverse("portal:members"), {"formaat": "csv", **data})
+    return _post(client, reverse("portal:members"), {"formaat": "csv", **data})
 
 
 def _names(rows) -> set[str]:
@@ -157,7 +199,9 @@ names = st.lists(
 @given(names)
 def test_no_csv_cell_starts_with_a_formula_trigger(values):
     for dialect in (CsvDialect(";", True), CsvDialect(",", False)):
-        text = "".join(ListExport(values).iter_csv(dialect)).lstrip("\ufeff")
+        buffer = io.BytesIO()
+        ListExport(values).write_csv_file(dialect, buffer)
+        text = buffer.getvalue().decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter))
         assert len(rows) == 1 + len(values)
         for row in rows:
@@ -171,7 +215,7 @@ def test_no_csv_cell_starts_with_a_formula_trigger(values):
 @example(["\ufffe"])  # a noncharacter that XML forbids and openpyxl let through: no workbook
 def test_no_xlsx_cell_has_the_formula_type(values):
     buffer = io.BytesIO()
-    assert ListExport(values).write_xlsx(buffer) == len(values)
+    assert ListExport(values).write_file("xlsx", buffer) == len(values)
     sheet = load_workbook(buffer).worksheets[0]
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert len(cells) == 2 * (1 + len(values))
@@ -273,13 +317,13 @@ def test_registration_export_per_meeting_and_programme(client, cast, twente_meet
         reverse("portal:programme", args=[twente_meeting.programma_id]),
     ]
     for url in urls:
-        rows = _csv_rows(client.post(url, {"formaat": "csv"}))
+        rows = _csv_rows(_post(client, url, {"formaat": "csv"}))
         by_name = {row[2]: row for row in rows[1:]}
         assert set(by_name) == {ACCENTED, "Kern Twente", "'=Gast"}
         assert by_name[ACCENTED][6] == str(Aanmelding.Status.AANWEZIG.label)
         assert by_name["Kern Twente"][6] == str(Aanmelding.Status.WACHTLIJST.label)
         assert by_name["'=Gast"][3] == "gast@example.org"
-        xlsx = _xlsx_rows(client.post(url, {"formaat": "xlsx"}))
+        xlsx = _xlsx_rows(_post(client, url, {"formaat": "xlsx"}))
         assert {row[2] for row in xlsx[1:]} == {ACCENTED, "Kern Twente", "=Gast"}
     assert ExportLog.objects.count() == 4
 
@@ -289,7 +333,7 @@ def test_meeting_of_another_network_answers_404(client, cast, rotterdam):
     programma = factories.HalfjaarprogrammaFactory(netwerk=rotterdam)
     _login(client, cast["coordinator_twente"])
     assert (
-        client.post(reverse("portal:meeting", args=[meeting.pk]), {"formaat": "csv"}).status_code
+        _post(client, reverse("portal:meeting", args=[meeting.pk]), {"formaat": "csv"}).status_code
         == 404
     )
     assert (
@@ -307,7 +351,7 @@ def test_every_export_adds_one_log_row(client, cast, twente, twente_meeting):
     _login(client, cast["staff"])
     _content(_export_members(client, netwerk=twente.pk, schil="kern"))
     _content(_export_members(client, formaat="xlsx"))
-    _content(client.post(reverse("portal:meeting", args=[twente_meeting.pk]), {"formaat": "csv"}))
+    _content(_post(client, reverse("portal:meeting", args=[twente_meeting.pk]), {"formaat": "csv"}))
     logs = list(ExportLog.objects.order_by("pk"))
     assert len(logs) == 3
     first = logs[0]
@@ -371,3 +415,92 @@ def test_staff_and_coordinators_find_the_exports_in_the_menu_with_network_and_da
     for role in ["kern_twente", "lid_rotterdam"]:
         client.force_login(cast[role])
         assert f'href="{export_url}"' not in client.get("/").content.decode(), role
+
+
+# --- export jobs: the worker writes the file, only its starter downloads it, for a while -----
+
+
+def _start_job(client, **data):
+    response = client.post(reverse("portal:members"), {"formaat": "csv", **data})
+    assert response.status_code == 302
+    return ExportJob.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[-1])
+
+
+def test_export_job_is_queued_after_commit_and_page_shows_progress_until_done(
+    client, cast, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(exportjobs, "enqueue_on_commit", enqueue_on_commit)
+    _login(client, cast["staff"])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = _start_job(client)
+    assert len(callbacks) == 1
+    assert job.status == ExportJob.Status.QUEUED and job.log.rows is None
+    page = client.get(reverse("portal:job", args=[job.pk])).content.decode()
+    assert "<progress" in page and 'http-equiv="refresh"' in page and "export-progress.js" in page
+    state = client.get(reverse("portal:job_status", args=[job.pk])).json()
+    assert state["finished"] is False and state["download_url"] is None
+    assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 404
+
+    callbacks[0]()  # the commit: the (eager) worker runs the job
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
+    assert job.rows_written == job.rows_total == Lidmaatschap.objects.count()
+    state = client.get(reverse("portal:job_status", args=[job.pk])).json()
+    assert state["finished"] is True and state["percent"] == 100
+    assert state["download_url"] == reverse("portal:job_file", args=[job.pk])
+    page = client.get(reverse("portal:job", args=[job.pk])).content.decode()
+    assert "http-equiv" not in page and state["download_url"] in page
+    assert (job.log.rows, job.log.complete) == (job.rows_written, True)
+
+
+def test_export_file_is_private_and_only_for_whoever_started_it(client, cast, settings):
+    _login(client, cast["staff"])
+    job = _start_job(client)
+    job.refresh_from_db()
+    path = export_storage().path(job.file)
+    assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    assert not path.startswith(str(settings.MEDIA_ROOT))
+    for role in ["coordinator_twente", "kern_twente"]:
+        client.force_login(cast[role])
+        for name in ("portal:job", "portal:job_status", "portal:job_file"):
+            assert client.get(reverse(name, args=[job.pk])).status_code == 404, (role, name)
+    client.logout()
+    assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 302
+
+
+def test_export_file_is_gone_once_its_starter_may_no_longer_export(client, cast):
+    coordinator = cast["coordinator_twente"]
+    _login(client, coordinator)
+    job = _start_job(client)
+    assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 200
+    coordinator.gecoordineerde_netwerken.clear()
+    assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 404
+
+
+def test_export_file_expires_and_the_retention_step_deletes_it(client, cast):
+    assert EXPORT_FILE_RETENTION in retentions()
+    _login(client, cast["staff"])
+    job = _start_job(client)
+    job.refresh_from_db()
+    storage, name = export_storage(), job.file
+    assert storage.exists(name)
+    later = job.finished_at + timedelta(days=EXPORT_FILE_RETENTION.days, seconds=1)
+    assert EXPORT_FILE_RETENTION.apply(later - timedelta(seconds=2)) == 0
+    assert EXPORT_FILE_RETENTION.apply(later) == 1
+    assert not storage.exists(name)
+    assert EXPORT_FILE_RETENTION.apply(later) == 0  # idempotent
+    assert client.get(reverse("portal:job_file", args=[job.pk])).status_code == 404
+    page = client.get(reverse("portal:job", args=[job.pk])).content.decode()
+    assert "verlopen" in page or "expired" in page
+
+
+def test_export_job_asks_the_rights_again_in_the_worker(client, cast, monkeypatch):
+    _login(client, cast["coordinator_twente"])
+    monkeypatch.setattr(exportjobs, "enqueue_on_commit", lambda *args: None)
+    job = _start_job(client)
+    cast["coordinator_twente"].lid.user.gecoordineerde_netwerken.clear()
+    assert export_job_run(job.pk) == "failed"
+    assert export_job_run(job.pk) == "not queued"  # claimed once
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and not job.file
+    assert job.log.complete is False
