@@ -85,6 +85,14 @@ declare(
 )
 declare(
     "portal.ExportJob",
+    fields=("user", "url_kwargs", "ids", "filename"),
+    purpose=_("Accountability: who exported which member data, and with which filter."),
+    ground=Ground.LEGITIMATE_INTEREST,
+    seen_by=_("staff; the members concerned in their data download"),
+    retention=ACCESS_LOG,  # the job goes with its export log entry
+)
+declare(
+    "portal.ExportJob",
     fields=("file",),
     purpose=_("the export file (member or registration list) its downloader asked for"),
     ground=Ground.LEGITIMATE_INTEREST,

@@ -54,6 +54,8 @@ def _request(client, method: str, url: str, data: dict | None = None):
 def _cases_with_arguments(objects: dict) -> list:
     seen, cases = set(), []
     for case in CASES:
+        if set(case.expected.values()) == {405}:
+            continue  # a method the view refuses before it reads its arguments
         args = case.args(objects)
         if args and case.name not in seen:
             seen.add(case.name)

@@ -8,14 +8,20 @@ import io
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from leden.models import Lidmaatschap
+from leden.privacy import DECLINED_REQUESTS
 from leden.services import membership_decline
+from portal import exportjobs
 from portal.models import ExportLog
 from portal.personal_data import entries
+from portal.queueing import enqueue
 from portal.retention import run_retention
-from tests import factories
+from tests import factories, mailfixtures
+from tests.portal.test_exports import _content as export_content
+
+eager_celery = mailfixtures.eager_celery
 
 
 def _statement(client) -> str:
@@ -42,8 +48,10 @@ def test_statement_lists_every_entry_and_who_is_responsible(client, db):
 def test_a_changed_setting_changes_the_statement_and_the_job_alike(client, settings, twente):
     settings.RETENTION_DAYS = {**settings.RETENTION_DAYS, "declined_requests": 45}
     page = _statement(client)
-    assert "45 dagen" in page
-    assert "30 dagen na" not in page
+    with translation.override("nl"):
+        starts = str(DECLINED_REQUESTS.starts)
+    assert f"45 dagen {starts}" in page
+    assert f"30 dagen {starts}" not in page
 
     dirk = factories.LidFactory()
     request = Lidmaatschap.objects.create(lid=dirk, netwerk=twente, status="aangevraagd")
@@ -70,12 +78,12 @@ def test_forms_that_ask_for_personal_data_link_the_statement(client, kern_twente
     assert url in client.get(reverse("leden:profiel")).content.decode()
 
 
-def test_staff_export_the_processing_record(client, staff):
+def test_staff_export_the_processing_record(client, staff, monkeypatch, eager_celery):
+    monkeypatch.setattr(exportjobs, "enqueue_on_commit", enqueue)  # the job runs at once
     client.force_login(staff)
     assert "verwerkingsregister" in client.get(reverse("portal:index")).content.decode()
     response = client.post(reverse("portal:verwerkingsregister"), {"formaat": "csv-comma"})
-    assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    text = export_content(response).decode()
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) == 1 + len(entries())
     declined = next(r for r in rows if r[1] == "leden.Lidmaatschap")

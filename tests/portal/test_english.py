@@ -215,7 +215,9 @@ def test_english_crawl_of_every_page_a_visitor_reaches_shows_no_dutch(client):
     call_command("seed_demo")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     content = _Content()
-    phrases = _dutch_phrases()
+    # A catalogue phrase the demo's own Dutch content also uses ("tweede schil" in Twente's
+    # description) cannot tell source from content here; the word check below still reads it.
+    phrases = [p for p in _dutch_phrases() if p not in content.text]
     queue, seen, problems = deque([("/", 0)]), {"/"}, []
     visited = 0
     while queue and visited < MAX_PAGES:

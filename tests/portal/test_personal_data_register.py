@@ -68,6 +68,7 @@ NOT_PERSONAL = {
     "bevragingen.vraag.tekst": "a survey question",
     "bevragingen.vraag.toelichting": "a survey question's explanation",
     "bevragingen.optie.tekst": "an answer option of a question",
+    "portal.exportjob.error": "why an export failed: the worker's message, never a row",
     "bevragingen.label.naam": "a coordinator's tag for open answers (a theme, not a person)",
 }
 
