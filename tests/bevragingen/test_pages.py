@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bevragingen.models import Antwoord, Bevraging, Deelname, Respons, Vraag
+from tests import mailfixtures
 from tests.bevragingen.conftest import add_responses, build_survey
+
+eager_celery = mailfixtures.eager_celery
 
 pytestmark = pytest.mark.django_db
 
@@ -209,15 +212,20 @@ def test_published_results_show_only_the_chosen_questions(client, survey):
     assert shown == set(survey.vragen.filter(publiceren=True).values_list("pk", flat=True))
 
 
-def test_the_export_is_formula_safe_and_logged(client, coordinator_twente, survey):
+def test_the_export_is_formula_safe_and_logged(
+    client, coordinator_twente, survey, monkeypatch, eager_celery
+):
+    from portal import exportjobs
     from portal.models import ExportLog
+    from portal.queueing import enqueue
+    from tests.portal.test_exports import _content
 
+    monkeypatch.setattr(exportjobs, "enqueue_on_commit", enqueue)  # the job runs at once
     token = client.get(_url(survey)).context["token"]
     client.post(_url(survey), _full_post(survey) | {"respons": token})
     client.force_login(coordinator_twente)
     response = client.post(reverse("portal:survey", args=[survey.sleutel]), {"formaat": "csv"})
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    body = _content(response).decode("utf-8-sig")
     assert "'=HYPERLINK" in body
     assert ExportLog.objects.get().rows == 1
 

@@ -259,7 +259,7 @@ CASES = [
     Case(
         "portal:survey",
         "Twente's survey",
-        EXPORTERS,
+        EXPORT_STARTED,
         _survey("twente"),
         "post",
         {"formaat": "csv"},
@@ -267,7 +267,7 @@ CASES = [
     Case(
         "portal:survey",
         "Rotterdam's survey",
-        roles(LOGIN, 403, 403, 403, 404, 200, TOTP, TOTP),
+        roles(LOGIN, 403, 403, 403, 404, JOB, TOTP, TOTP),
         _survey("rotterdam"),
         "post",
         {"formaat": "csv"},
@@ -281,7 +281,7 @@ CASES = [
     Case(
         "portal:verwerkingsregister",
         "POST csv: staff only",
-        roles(LOGIN, 403, 403, 403, 403, 200, TOTP, TOTP),
+        roles(LOGIN, 403, 403, 403, 403, JOB, TOTP, TOTP),
         method="post",
         data={"formaat": "csv"},
     ),
