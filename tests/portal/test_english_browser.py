@@ -23,7 +23,9 @@ def test_a_visitor_switches_to_english_with_the_keyboard_and_it_sticks(page, sit
     page.keyboard.press("Tab")
     button = page.get_by_role("button", name="Taal wijzigen")
     assert button.evaluate("b => b === document.activeElement")
-    page.keyboard.press("Enter")
+    # The switch returns to this very URL: wait for the navigation, not for the URL.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_url(site_url + meeting.get_absolute_url())
 
     assert page.locator("html").get_attribute("lang") == "en"
