@@ -39,9 +39,7 @@ def test_an_action_plan_page_gives_its_dates_in_english(client, twente):
 
 def test_a_survey_not_open_yet_says_when_it_opens_in_english(client, twente):
     opens = datetime(2099, 3, 18, 9, 0, tzinfo=TZ)
-    survey = build_survey(
-        twente, questions=1, opent_op=opens, sluit_op=opens + timedelta(days=30)
-    )
+    survey = build_survey(twente, questions=1, opent_op=opens, sluit_op=opens + timedelta(days=30))
     client.cookies[COOKIE] = "en"
     page = client.get(reverse("bevragingen:invullen", args=[survey.sleutel])).content.decode()
     assert "This survey opens on March 18, 2099, 9:00 a.m." in page
