@@ -112,3 +112,20 @@ def test_action_plans_carry_their_network_or_umbrella_date_and_plan(client, twen
     tags = og(client.get(f"/actieplannen/koepel/{twente.koepel.slug}/").content.decode())
     assert tags["og:title"] == "Actieplan van BPSW"
     assert tags["og:description"] == "BPSW · Koepelplan BPSW."
+
+
+def test_a_one_per_person_surveys_first_page_carries_the_same_tags(client, twente):
+    from tests.bevragingen.conftest import build_survey
+
+    bevraging = build_survey(
+        twente,
+        questions=2,
+        titel="Eén keer per persoon",
+        een_per_persoon=True,
+        sluit_op=datetime(2099, 3, 18, 23, 59, tzinfo=ZoneInfo("Europe/Amsterdam")),
+    )
+    response = client.get(f"/bevragingen/{bevraging.sleutel}/")
+    assert "bevragingen/email.html" in [t.name for t in response.templates]
+    tags = og(response.content.decode())
+    assert tags["og:title"] == "Eén keer per persoon"
+    assert tags["og:description"].startswith("Regionetwerk Twente · Open tot 18 maart 2099.")
