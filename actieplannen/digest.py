@@ -6,17 +6,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
-from datetime import datetime
+from datetime import date, datetime
 
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from bijeenkomsten.digest import DigestItem, register_section
+from portal.formats import local_date
 
 from .models import Voortgang
 
 SNIPPET_WORDS = 40
+
+
+def _dated(datum: date, snippet: str) -> str:
+    return f"{local_date(datum, 'SHORT_DATE_FORMAT')} {snippet}"
+
+
+# The note's date in the format of the mail's language, which is known only when it renders.
+_note = lazy(_dated, str)
 
 
 def followed_progress(
@@ -47,7 +57,7 @@ def followed_progress(
             url = reverse("actieplannen:netwerk", kwargs={"slug": netwerk})
         else:
             url = reverse("actieplannen:koepel", kwargs={"slug": koepel})
-        note = f"{datum:%d-%m-%Y} {Truncator(tekst).words(SNIPPET_WORDS)}"
+        note = _note(datum, Truncator(tekst).words(SNIPPET_WORDS))
         found[lid_id].append(DigestItem(titel=titel, url=f"{url}#punt-{punt_id}", toelichting=note))
     return found
 

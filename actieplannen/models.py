@@ -20,6 +20,7 @@ from bevragingen.models import Bevraging
 from bijeenkomsten.models import Bijeenkomst
 from leden.models import Lid
 from netwerken.models import Koepel, Netwerk, Subregio
+from portal.formats import local_date
 
 
 class Status(models.TextChoices):
@@ -237,7 +238,7 @@ class Voortgang(models.Model):
         indexes = [models.Index(fields=["aangemaakt_op"])]
 
     def __str__(self) -> str:
-        return f"{self.datum:%d-%m-%Y}"
+        return local_date(self.datum, "SHORT_DATE_FORMAT")
 
 
 class Volger(models.Model):

@@ -20,6 +20,7 @@ from bevragingen.models import Bevraging
 from bijeenkomsten.models import Bijeenkomst
 from leden.models import Lid, User
 from netwerken.models import Koepel, Netwerk, Subregio
+from portal.formats import local_date
 
 from .models import Actieplan, Actiepunt, Status, Uitdaging, Volger, Voortgang, Wijziging
 
@@ -332,7 +333,7 @@ def progress_add(
         actiepunt=actiepunt,
         soort=Wijziging.Soort.VOORTGANG,
         omschrijving=_("Progress on “%(titel)s” (%(datum)s).")
-        % {"titel": actiepunt.titel, "datum": note.datum.strftime("%d-%m-%Y")},
+        % {"titel": actiepunt.titel, "datum": local_date(note.datum, "SHORT_DATE_FORMAT")},
         door=door,
     )
     return note

@@ -14,11 +14,21 @@ from berichten.outbox import Mail, queue_mails
 from .models import Bevraging
 
 
-def queue_email_confirmation(bevraging: Bevraging, email: str, token: str) -> list[int]:
+def queue_email_confirmation(
+    bevraging: Bevraging, email: str, token: str, *, language: str = ""
+) -> list[int]:
+    """The link, in `language`: the page's, where the respondent asked for it (the only mail
+    to this address, so the language need not be kept)."""
     url = settings.SITE_URL + reverse(
         "bevragingen:bevestigen", kwargs={"sleutel": bevraging.sleutel, "token": token}
     )
     return queue_mails(
         kind="bevraging_bevestigen",
-        mails=[Mail(to=email, context={"bevraging": bevraging, "bevestig_url": url})],
+        mails=[
+            Mail(
+                to=email,
+                context={"bevraging": bevraging, "bevestig_url": url},
+                language=language,
+            )
+        ],
     )

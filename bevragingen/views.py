@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -170,7 +170,9 @@ def _ask_email(request: HttpRequest, bevraging: Bevraging) -> HttpResponse:
             if ratelimit.address_may_receive(request, form="survey_email", email=email):
                 token = services.emailbevestiging_request(bevraging=bevraging, email=email)
                 if token:
-                    mails.queue_email_confirmation(bevraging, email, token)
+                    mails.queue_email_confirmation(
+                        bevraging, email, token, language=translation.get_language()
+                    )
             sent = True
     return render(
         request,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from berichten.outbox import Mail, queue_mails
 from netwerken.models import Koepel, Netwerk
 
@@ -11,15 +13,22 @@ KIND = "contactbericht"
 
 
 def queue_contact_message(
-    message: Contactbericht, *, to: list[str], netwerk: Netwerk | None, koepel: Koepel
+    message: Contactbericht, *, to: Mapping[str, str], netwerk: Netwerk | None, koepel: Koepel
 ) -> None:
-    """One mail per recipient, keyed on the message: a retry mails nobody twice. Replying
-    answers the sender (Reply-To), whose address is in no page."""
+    """One mail per recipient (`to`: address and the language of its mail), keyed on the
+    message: a retry mails nobody twice. Replying answers the sender (Reply-To), whose address
+    is in no page."""
     context = {"bericht": message, "netwerk": netwerk, "koepel": koepel}
     queue_mails(
         kind=KIND,
         mails=[
-            Mail(to=address, context=context, headers={"Reply-To": message.email}) for address in to
+            Mail(
+                to=address,
+                context=context,
+                headers={"Reply-To": message.email},
+                language=language,
+            )
+            for address, language in to.items()
         ],
         key=f"contact-{message.pk}",
     )

@@ -44,7 +44,7 @@ def contact_message_send(
     else:
         raise ValueError("a contact message goes to a network or an umbrella")
     ontvangers = Contactbericht.Ontvangers.STAFF
-    addresses: list[str] = []
+    addresses: dict[str, str] = {}  # address: the language of its mail
     if netwerk is not None:
         addresses = selectors.coordinator_addresses(netwerk)
         if addresses:

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.utils.formats import number_format
+
 from bijeenkomsten.models import Bijeenkomst, Programmaonderdeel
 
 from .models import Categorie, Leertijd
@@ -133,5 +135,6 @@ def meeting_time(
 
 
 def hours(minutes: int) -> str:
-    """Hours as the register reads them, in Dutch notation: 90 → "1,50"."""
-    return f"{minutes / 60:.2f}".replace(".", ",")
+    """Hours with two decimals in the current language's notation: 90 → "1,50" (Dutch, as
+    the register reads them), "1.50" in English."""
+    return number_format(round(minutes / 60, 2), decimal_pos=2, use_l10n=True)

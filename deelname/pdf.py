@@ -84,7 +84,7 @@ def certificate_pdf(facts: CertificateFacts, verification_url: str) -> bytes:
         lines.append((_("Register number"), facts.registernummer))
     lines += [
         (_("Meeting"), facts.bijeenkomst.titel),
-        (_("Date"), formats.date_format(facts.datum, "j F Y")),
+        (_("Date"), formats.date_format(facts.datum, "DATE_FORMAT")),
         (_("Organised by"), ", ".join(facts.netwerken)),
         (_("Net educational hours"), hours(facts.tijd.totaal)),
         (_("Points"), hours(facts.tijd.totaal)),
@@ -158,7 +158,7 @@ def year_overview_pdf(overview: YearOverview) -> bytes:
                 canvas.showPage()
                 y = heading(height - 20 * mm)
             canvas.setFont(FONT, 8)
-            canvas.drawString(columns[0], y, formats.date_format(row.datum, "d-m-Y"))
+            canvas.drawString(columns[0], y, formats.date_format(row.datum, "SHORT_DATE_FORMAT"))
             canvas.drawString(columns[1], y, row.bijeenkomst.titel[:48])
             canvas.drawString(columns[2], y, row.tijd.accreditatie_id)
             canvas.drawString(columns[3], y, category_label(cat)[:14] if cat else "–")

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from leden.selectors import lid_for_user
@@ -19,6 +18,7 @@ from leden.two_factor import totp_required
 from netwerken.models import Netwerk
 from netwerken.permissions import coordinated_network_ids, is_portal_staff
 from portal.exports import csv_cell
+from portal.formats import local_date
 from portal.headers import personal_data
 from portal.requestguard import BIGINT_MAX
 from themas.permissions import can_steer
@@ -172,7 +172,7 @@ def network_figures(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     jaar, helft = _half_year(request)
     data = figures.network_figures(netwerk, jaar, helft)
-    labels = [f"{timezone.localtime(m.begin):%d-%m} {m.titel}" for m in data.meetings]
+    labels = [f"{local_date(m.begin, 'SHORT_MONTH_DAY_FORMAT')} {m.titel}" for m in data.meetings]
     forecast_chart = bar_chart(
         _("Forecast and attendance per meeting"),
         labels,

@@ -13,10 +13,13 @@ from .permissions import committee_members
 
 def queue_new_report_notice(*, key: str) -> list[int]:
     """Tell every committee member that something new waits for them. `key` makes the mail
-    once per batch however often the task runs."""
+    once per batch however often the task runs. Each in the member's language (`Lid.taal`)."""
     url = settings.SITE_URL + reverse("meldpunt:commissie")
     return queue_mails(
         kind="meldpunt_nieuw",
         key=key,
-        mails=[Mail(to=user.email, context={"url": url}) for user in committee_members()],
+        mails=[
+            Mail(to=email, context={"url": url}, language=taal or "")
+            for email, taal in committee_members().values_list("email", "lid__taal")
+        ],
     )

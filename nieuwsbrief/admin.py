@@ -27,6 +27,7 @@ class AbonneeAdmin(admin.ModelAdmin):
         "tekst",
         "gevraagd_op",
         "gevraagd_via",
+        "taal",
         "bevestigd_op",
         "ingetrokken_op",
         "ingetrokken_via",

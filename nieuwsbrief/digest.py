@@ -151,7 +151,9 @@ def build_subscriber_digests(
     ).values_list("bijeenkomst_id", "netwerk_id"):
         organisers[bijeenkomst_id].add(netwerk_id)
     result = {}
-    for abonnee in Abonnee.objects.filter(pk__in=followed.keys()).only("pk", "email", "sleutel"):
+    for abonnee in Abonnee.objects.filter(pk__in=followed.keys()).only(
+        "pk", "email", "sleutel", "taal"
+    ):
         mine = followed[abonnee.pk]
         content = DigestContent(toestemming=abonnee.sleutel)
         content.eigen = [b for b in coming if organisers[b.pk] & mine]
@@ -186,11 +188,13 @@ def send_subscriber_digest_batch(
     messages = []
     for email, row_pk in sorted(claimed.items(), key=lambda item: item[1]):
         abonnee, content = digests[id_of[email]]
-        template = templates.get(content.key)
+        key = (content.key, abonnee.taal)  # the same content in each subscriber's language
+        template = templates.get(key)
         if template is None:
-            template = templates[content.key] = DigestTemplate(
+            template = templates[key] = DigestTemplate(
                 content,
                 periode,
+                language=abonnee.taal,
                 template=KIND,
                 list_id="Regionet newsletter <nieuwsbrief.regionet>",
             )

@@ -14,7 +14,7 @@ CONFIRMATION = "nieuwsbrief_bevestigen"
 
 def queue_confirmation(abonnee: Abonnee, *, url_token: str, pending: list[str], day: str) -> None:
     """The double opt-in link. Its key is the day: one per address per day, enforced by the
-    outbox's unique constraint however many requests come in."""
+    outbox's unique constraint however many requests come in. In the subscriber's language."""
     queue_mail(
         kind=CONFIRMATION,
         to=abonnee.email,
@@ -24,4 +24,5 @@ def queue_confirmation(abonnee: Abonnee, *, url_token: str, pending: list[str], 
             + reverse("nieuwsbrief:bevestigen", kwargs={"token": url_token}),
         },
         key=day,
+        language=abonnee.taal,
     )

@@ -35,6 +35,13 @@ class Abonnee(models.Model):
     bevestigd_op = models.DateTimeField(_("confirmed"), null=True, blank=True)
     ingetrokken_op = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
     ingetrokken_via = models.CharField(_("unsubscribed via"), max_length=100, blank=True)
+    # The mails (confirmation, newsletter) are in the language of the page they signed up on.
+    taal = models.CharField(
+        _("language of the mails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="nl",
+    )
     # Set once the subscriber has an account with this address, verified.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -14,6 +14,7 @@ from datetime import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -72,6 +73,7 @@ def subscription_request(
     koepel_ids: Collection[int] = (),
     tekst: str,
     via: str,
+    taal: str = "",
     may_mail: Callable[[], bool] = lambda: True,
     now: datetime | None = None,
 ) -> Abonnee:
@@ -80,20 +82,24 @@ def subscription_request(
     Nothing goes out before the confirmation. A request while subscribed adds what is new,
     waiting for its confirmation; what was confirmed stays. At most one confirmation mail
     per address per day (the outbox key), and none when `may_mail` (the per-address rate
-    limit) says no. The caller answers the same in every case.
+    limit) says no. The caller answers the same in every case. `taal`: the language of the
+    page asked on, that of the mails from now on (default the site's).
     """
     if not netwerk_ids and not koepel_ids:
         raise ValueError("a subscription needs a network or an umbrella")
     now = now or timezone.now()
     email = email.strip().lower()
+    taal = taal or settings.LANGUAGE_CODE
     abonnee, created = Abonnee.objects.select_for_update().get_or_create(
-        email=email, defaults={"tekst": tekst, "gevraagd_op": now, "gevraagd_via": via}
+        email=email,
+        defaults={"tekst": tekst, "gevraagd_op": now, "gevraagd_via": via, "taal": taal},
     )
     if not created:
         if abonnee.ingetrokken_op is not None:  # back after unsubscribing: confirm again
             abonnee.ingetrokken_op = abonnee.bevestigd_op = None
             abonnee.ingetrokken_via = ""
         abonnee.tekst, abonnee.gevraagd_op, abonnee.gevraagd_via = tekst, now, via
+        abonnee.taal = taal
         abonnee.save()
     existing = Abonnement.objects.filter(abonnee=abonnee)
     have_n = set(existing.filter(netwerk__isnull=False).values_list("netwerk_id", flat=True))

@@ -55,6 +55,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 # The consent as this visitor read it, in the language of their page.
                 tekst=str(services.CONSENT_TEXT),
                 via=f"nieuwsbrief-formulier ({translation.get_language()})",
+                taal=translation.get_language(),
                 may_mail=lambda: ratelimit.address_may_receive(request, form=FORM, email=email),
             )
             return render(request, "nieuwsbrief/verstuurd.html", {"email": email})

@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from datetime import date as Date
 from datetime import datetime
 
 from django import template
@@ -66,7 +67,7 @@ def opengraph(
     *,
     title: str,
     description: str = "",
-    date: datetime | None = None,
+    date: datetime | Date | None = None,
     end: datetime | None = None,
     network: str | Iterable = "",
     type: str = "website",  # noqa: A002 (the Open Graph property's name)
@@ -74,12 +75,17 @@ def opengraph(
     """Open Graph tags for the page's head, so a link pasted in a chat or a newsletter shows
     what it is. Fill base.html's `opengraph` block with it:
     `{% block opengraph %}{% opengraph title=x date=y network=z description=w %}{% endblock %}`.
-    The description starts with the date and the network(s) (names, or objects with `naam`)."""
+    The description starts with the date and the network(s) (names, or objects with `naam`);
+    a date without a time (a plan agreed on, a survey's closing day) in DATE_FORMAT."""
     if isinstance(network, str):
         networks = network
     else:
         networks = ", ".join(getattr(n, "naam", str(n)) for n in network)
-    when = tijdvak(date, end) if date else ""
+    when = ""
+    if isinstance(date, datetime):
+        when = tijdvak(date, end)
+    elif date:
+        when = local_date(date)
     text = " · ".join(p for p in (when, networks, squash(description)) if p)
     request = context.get("request")
     url = settings.SITE_URL + (request.path if request is not None else "/")

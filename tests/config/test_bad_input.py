@@ -79,6 +79,8 @@ def test_malformed_path_arguments_answer_400_or_404(client, cast, world, who):
                 # A NUL byte is refused wherever it is; anything else is simply not found
                 # (or, for a visitor, asked to log in first).
                 expected = {400} if "\x00" in value else {400, 404, LOGIN}
+                if set(case.expected.values()) == {405}:  # a POST-only address, asked with GET
+                    expected = expected | {405}
                 if outcome not in expected:
                     wrong.append(f"{case.name} arg {index} = {value[:20]!r}: {outcome}")
     assert not wrong, "\n".join(wrong)

@@ -59,6 +59,13 @@ def test_the_footer_link_leads_to_the_statement_from_every_kind_of_page(
         programma.get_absolute_url(),
         reverse("account_login"),
         reverse("account_signup"),
+        reverse("nieuwsbrief:aanmelden"),
+        reverse("contact:index"),
+        reverse("contact:netwerk", args=[twente.slug]),
+        reverse("meldpunt:melden"),
+        reverse("bevragingen_netwerk:gepubliceerd", args=[twente.slug]),
+        reverse("actieplannen:netwerk", args=[twente.slug]),
+        reverse("actieplannen:koepel", args=[twente.koepel.slug]),
     ]
     for path in visitor_pages:
         _follow_footer_link(page, site_url, path)
