@@ -1,12 +1,14 @@
 """The fixed cast shared by all tests, and settings that make tests fast and plain-HTTP."""
 
 import contextlib
+import itertools
 import os
 import shutil
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
 
 from tests import factories
 from tests.accountfixtures import give_totp
@@ -24,6 +26,17 @@ def pytest_configure(config):
     settings.CACHES["default"]["KEY_PREFIX"] = prefix
     # The confidential channel's key (derived in the tests), for the worker the tests start.
     os.environ.setdefault("MELDPUNT_KEYS", ",".join(settings.MELDPUNT_KEYS))
+
+
+_client_addresses = itertools.count(1)
+
+
+@pytest.fixture
+def client():
+    """Django's test client, from an address of its own: rate limits count per client address
+    in the shared cache, so one test's sign-ups must not use up the next test's allowance."""
+    n = next(_client_addresses)
+    return Client(REMOTE_ADDR=f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256 or 1}")
 
 
 @pytest.fixture(autouse=True)
