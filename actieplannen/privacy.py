@@ -6,9 +6,8 @@ portal's autodiscovery."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from leden import privacy
 from leden.models import Lid, Lidmaatschap, User
@@ -17,11 +16,6 @@ from portal.personal_data import Action, Ground, Retention, declare
 from .models import Actiepunt, Volger, Voortgang, Wijziging
 
 HISTORY_BATCH = 1000
-
-
-def _(message: str) -> str:
-    """A lazy translation, typed as the register takes its texts (it renders as a str)."""
-    return cast(str, gettext_lazy(message))
 
 
 def _forget_old_history(now: datetime) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from leden import privacy
 from leden.models import Lid, User
@@ -21,11 +21,6 @@ from portal.personal_data import Action, Ground, Retention, declare
 from .models import Antwoord, Deelname, Emailbevestiging, Vraag
 
 BATCH = 2000
-
-
-def _(message: str) -> str:
-    """Translated when read; typed as the register's `str`, which renders it then."""
-    return gettext_lazy(message)  # type: ignore[return-value]
 
 
 def _in_batches(queryset) -> int:

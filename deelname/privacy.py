@@ -8,8 +8,6 @@ record; on erasure it goes, so its address no longer names anyone."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +18,6 @@ from portal.personal_data import Ground, declare
 
 from .models import Deelnamebewijs
 
-# The register is typed for str; these lazy strings are translated when it is read.
 PURPOSE = _(
     "A certificate of attendance the member downloads for the professional register, and its "
     "verification address."
@@ -33,10 +30,10 @@ KEPT = _(
 declare(
     "deelname.Deelnamebewijs",
     fields=("code", "aanmelding"),
-    purpose=cast("str", PURPOSE),
+    purpose=PURPOSE,
     ground=Ground.AGREEMENT,
-    seen_by=cast("str", SEEN_BY),
-    kept=cast("str", KEPT),
+    seen_by=SEEN_BY,
+    kept=KEPT,
 )
 
 

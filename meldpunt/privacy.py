@@ -9,12 +9,10 @@ reading can be accounted for after the report itself is gone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from portal.personal_data import Action, Ground, Retention, declare
 
@@ -22,7 +20,6 @@ from . import services
 from .models import Instelling, Inzage
 
 # The register takes str; a lazy translation is one once it is read (in the reader's language).
-_ = cast(Callable[[str], str], gettext_lazy)
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,9 @@ start-up by portal's autodiscovery."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from leden import privacy as leden_privacy
 from leden.models import Lid, User
@@ -17,11 +16,6 @@ from portal.personal_data import Action, Ground, Retention, declare
 from .models import Abonnee
 
 BATCH = 1000
-
-
-def _(message: str) -> str:
-    """gettext_lazy, typed as the register's fields are (str): translated when shown."""
-    return cast(str, gettext_lazy(message))
 
 
 def _delete_in_batches(queryset) -> int:

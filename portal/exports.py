@@ -252,7 +252,7 @@ def _xml_text(value: str) -> str:
 EXPORT_FILE_RETENTION = Retention(
     key="export_files",
     default_days=1,
-    starts=_("after the export finished"),  # type: ignore[arg-type]  # lazy text is meant
+    starts=_("after the export finished"),
     action=Action.DELETE,
     apply=lambda now: export_files_delete_expired(now=now),
 )
